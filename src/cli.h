@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the commands share: global options, the error printer, JSON output. */
+#ifndef UPROBE_CLI_H
+#define UPROBE_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "probe.h"
+#include "tfs.h"
+
+/* Exit status, documented in uprobe(8). */
+#define EXIT_OK		0
+#define EXIT_FAIL	1
+#define EXIT_PARTIAL	2
+#define EXIT_USAGE	64	/* argp's */
+
+struct global_opts {
+	bool json;
+	int verbose;
+	const char *tracefs;
+};
+extern struct global_opts g_opts;
+extern const char *g_cmd;	/* "add", "list", ... for messages */
+/* From the command table; cli_parse() then finds tracefs. A command may
+ * clear it while parsing (add --dry-run). */
+extern bool g_needs_tracefs;
+/* -j, -v, --tracefs: a child of every command's argp. */
+extern const struct argp global_argp;
+
+/* uprobe <cmd>: <fmt>. With --json: {"error": "..."} on stdout. */
+void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Like err(), with ": <strerror(-errnum)>" appended. */
+void err_errno(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* uprobe <cmd>: warning: <fmt>, on stderr, also with --json. */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A line of detail under an error or warning ("  hint: ..."), stderr. */
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* With -v: a line on stderr. */
+void verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Shows @token with a caret under byte @pos, then @msg, as an error. */
+void err_caret(const char *token, int pos, const char *msg);
+
+/* tfs_init() with --tracefs; prints the error and returns -1 on failure. */
+int cli_tracefs(void);
+
+/* After the kernel refused @line, built from what the user typed (@target,
+ * and @user_args, one per fetch-arg of the line): its error_log entry with
+ * the caret, mapped back onto the user's token. */
+void err_kernel(int errnum, const char *line, const char *target,
+		const char *const *user_args, size_t nargs);
+
+/* Parse @argc/@argv with @argp, argv[0] shown as "uprobe <cmd>", then
+ * find tracefs when the command needs it. Exits 64 on usage errors;
+ * returns 0, or -1 after printing why tracefs cannot be had. */
+int cli_parse(const struct argp *argp, int argc, char **argv, void *input);
+
+/*
+ * The distinct events (by GROUP/EVENT) among @ev that match any of the
+ * @npat patterns (all of them when @npat is 0), as indexes into @ev in
+ * *@sel (caller frees). An EVENT pattern without a group means
+ * @def_group; NULL there means any group. Patterns that match nothing are
+ * reported with err(); returns how many did not match, or -1 on ENOMEM.
+ */
+int cli_select(struct tfs_event *ev, size_t n, char **pat, size_t npat,
+	       const char *def_group, size_t **sel, size_t *nsel);
+
+/*
+ * Runs @fn on each distinct event matching @pat (see cli_select()), prints
+ * "<verb> GROUP/EVENT" for each done (a JSON array of names with --json)
+ * and returns the exit status: 0 all done, 1 nothing done, 2 partly.
+ */
+int cli_each_event(char **pat, size_t npat, const char *def_group,
+		   int (*fn)(const char *group, const char *event),
+		   const char *verb);
+
+/* The commands, dispatched from the table in main.c. */
+int cmd_add(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_del(int argc, char **argv);
+int cmd_clear(int argc, char **argv);
+int cmd_enable(int argc, char **argv);
+int cmd_disable(int argc, char **argv);
+
+/* JSON helpers: strings are escaped so any bytes give valid JSON. */
+void json_str(FILE *f, const char *s);
+void json_strn(FILE *f, const char *s, size_t n);
+
+#endif

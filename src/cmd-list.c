@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe list: every uprobe event, with where it points, state and hits. */
+#include <argp.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "resolve.h"
+#include "tfs.h"
+
+struct list_opts {
+	char **pat;
+	size_t npat;
+};
+
+static error_t list_parse(int key, char *arg, struct argp_state *state)
+{
+	struct list_opts *o = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		o->pat = state->argv + state->next - 1;
+		o->npat = state->argc - state->next + 1;
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child list_children[] = {
+	{ &global_argp, 0, "Global options:", 0 },
+	{ 0 }
+};
+
+static const struct argp list_argp = {
+	NULL, list_parse, "[PATTERN...]",
+	"List uprobe events: every one on the system, or those matching a "
+	"PATTERN (GRP/EVENT or EVENT, globs allowed).\v"
+	"Columns: GROUP/EVENT, TYPE (p entry, r return), PATH:OFFSET (a file "
+	"offset), the SYMBOL+OFF it maps back to, STATE (enabled at the top "
+	"level or in any instance), HITS (from uprobe_profile), and the "
+	"fetch-args.",
+	list_children, NULL, NULL
+};
+
+/* symbol+off for each event; files opened once each */
+static char **symbols_of(struct tfs_event *ev, const size_t *sel, size_t n)
+{
+	char **sym = calloc(n ? n : 1, sizeof(*sym));
+	struct resolve_elf *e = NULL;
+	const char *open_path = NULL;
+	size_t i;
+
+	for (i = 0; sym && i < n; i++) {
+		const struct probe *p = ev[sel[i]].probe;
+		char *name = NULL;
+		uint64_t add = 0;
+
+		if (!open_path || strcmp(open_path, p->path) != 0) {
+			resolve_close(e);
+			e = resolve_open(p->path);
+			open_path = p->path;
+		}
+		if (!e || resolve_offset_to_symbol(e, p->offset, &name, &add))
+			continue;
+		if (asprintf(&sym[i], "%s+%" PRIu64, name, add) < 0)
+			sym[i] = NULL;
+		free(name);
+	}
+	resolve_close(e);
+	return sym;
+}
+
+static void print_args(const struct probe *p, bool json)
+{
+	size_t k;
+
+	for (k = 0; k < p->nargs; k++) {
+		char *a = probe_format_arg(&p->args[k]);
+
+		if (json) {
+			if (k)
+				fputs(", ", stdout);
+			json_str(stdout, a);
+		} else {
+			printf(" %s", a ? a : "?");
+		}
+		free(a);
+	}
+}
+
+static void print_json(struct tfs_event *ev, const size_t *sel, size_t n,
+		       char **sym)
+{
+	size_t i;
+
+	fputc('[', stdout);
+	for (i = 0; i < n; i++) {
+		const struct tfs_event *t = &ev[sel[i]];
+		const struct probe *p = t->probe;
+
+		printf("%s{\"group\": ", i ? ",\n " : "");
+		json_str(stdout, p->group);
+		fputs(", \"event\": ", stdout);
+		json_str(stdout, p->event);
+		printf(", \"type\": \"%c\", \"path\": ", p->kind == PROBE_RETURN ? 'r' : 'p');
+		json_str(stdout, p->path);
+		printf(", \"offset\": %" PRIu64 ", \"symbol\": ", p->offset);
+		json_str(stdout, sym ? sym[i] : NULL);
+		if (p->has_ref_ctr)
+			printf(", \"ref_ctr_offset\": %" PRIu64, p->ref_ctr_offset);
+		else
+			fputs(", \"ref_ctr_offset\": null", stdout);
+		fputs(", \"args\": [", stdout);
+		print_args(p, true);
+		printf("], \"enabled\": %s, \"hits\": %lu}",
+		       t->enabled ? "true" : "false", t->hits);
+	}
+	fputs("]\n", stdout);
+}
+
+static void print_text(struct tfs_event *ev, const size_t *sel, size_t n,
+		       char **sym)
+{
+	int wname = 11, wplace = 11, wsym = 6;
+	char place[4200];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct probe *p = ev[sel[i]].probe;
+		int l = (int)(strlen(p->group) + strlen(p->event) + 1);
+
+		if (l > wname)
+			wname = l;
+		l = snprintf(place, sizeof(place), "%s:0x%" PRIx64, p->path, p->offset);
+		if (l > wplace)
+			wplace = l;
+		if (sym && sym[i] && (int)strlen(sym[i]) > wsym)
+			wsym = (int)strlen(sym[i]);
+	}
+	printf("%-*s TYPE %-*s %-*s STATE    %8s ARGS\n", wname, "GROUP/EVENT",
+	       wplace, "PATH:OFFSET", wsym, "SYMBOL", "HITS");
+	for (i = 0; i < n; i++) {
+		const struct tfs_event *t = &ev[sel[i]];
+		const struct probe *p = t->probe;
+		char name[2 * PROBE_MAX_EVENT_NAME + 2];
+
+		snprintf(name, sizeof(name), "%s/%s", p->group, p->event);
+		snprintf(place, sizeof(place), "%s:0x%" PRIx64, p->path, p->offset);
+		printf("%-*s %-4s %-*s %-*s %-8s %8lu", wname, name,
+		       p->kind == PROBE_RETURN ? "r" : "p", wplace, place, wsym,
+		       sym && sym[i] ? sym[i] : "-",
+		       t->enabled ? "enabled" : "disabled", t->hits);
+		print_args(p, false);
+		putchar('\n');
+	}
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct list_opts o = { 0 };
+	struct tfs_event *ev = NULL;
+	size_t n = 0, nsel = 0, i;
+	size_t *sel = NULL;
+	char **sym = NULL;
+	int ret, status = EXIT_FAIL;
+
+	if (cli_parse(&list_argp, argc, argv, &o))
+		return EXIT_FAIL;
+	ret = tfs_events(&ev, &n);
+	if (ret) {
+		err_errno(ret, "reading uprobe_events");
+		return EXIT_FAIL;
+	}
+	/* list is a filter: a pattern matching nothing is no error */
+	sel = calloc(n ? n : 1, sizeof(*sel));
+	if (!sel)
+		goto out_free;
+	for (i = 0; i < n; i++) {
+		const struct probe *p = ev[i].probe;
+		size_t j;
+		bool hit = o.npat == 0;
+
+		for (j = 0; j < o.npat && !hit; j++)
+			hit = tfs_match(o.pat[j], NULL, p->group, p->event);
+		if (hit)
+			sel[nsel++] = i;
+	}
+	sym = symbols_of(ev, sel, nsel);
+	if (g_opts.json)
+		print_json(ev, sel, nsel, sym);
+	else if (nsel)
+		print_text(ev, sel, nsel, sym);
+	status = EXIT_OK;
+out_free:
+	for (i = 0; sym && i < nsel; i++)
+		free(sym[i]);
+	free(sym);
+	free(sel);
+	tfs_events_free(ev, n);
+	return status;
+}

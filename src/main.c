@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe: global options, then one command from the table below. */
+#include <argp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum cmd_flags {
+	NEEDS_TRACEFS	= 1 << 0,	/* tfs_init() before the command runs */
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	unsigned int flags;
+};
+
+static int cmd_help(int argc, char **argv);
+
+/* Exact names only; an alias is a row of its own. */
+static const struct cmd cmds[] = {
+	{ "add", cmd_add, "add uprobe events on symbols, offsets or globs", NEEDS_TRACEFS },
+	{ "list", cmd_list, "list uprobe events with their state and hits", NEEDS_TRACEFS },
+	{ "del", cmd_del, "remove uprobe events", NEEDS_TRACEFS },
+	{ "clear", cmd_clear, "remove every uprobe event, or a group's", NEEDS_TRACEFS },
+	{ "enable", cmd_enable, "enable uprobe events at the top level", NEEDS_TRACEFS },
+	{ "disable", cmd_disable, "disable uprobe events at the top level", NEEDS_TRACEFS },
+	{ "help", cmd_help, "list the commands, or show one's help", 0 },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+const char *argp_program_version = "uprobe " UPROBE_VERSION;
+const char *argp_program_bug_address = NULL;
+
+enum { OPT_TRACEFS = 0x100 };
+
+static const struct argp_option global_options[] = {
+	{ "json", 'j', NULL, 0, "Output JSON", -1 },
+	{ "verbose", 'v', NULL, 0, "Say more (repeat for more)", -1 },
+	{ "tracefs", OPT_TRACEFS, "DIR", 0, "Use the tracefs mounted at DIR", -1 },
+	{ 0 }
+};
+
+static error_t global_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'j':
+		g_opts.json = true;
+		break;
+	case 'v':
+		g_opts.verbose++;
+		break;
+	case OPT_TRACEFS:
+		g_opts.tracefs = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp global_argp = { global_options, global_parse, NULL, NULL,
+				  NULL, NULL, NULL };
+
+struct main_args {
+	int cmd_index;
+};
+
+static error_t main_parse(int key, char *arg, struct argp_state *state)
+{
+	struct main_args *a = state->input;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = NULL;
+		break;
+	case ARGP_KEY_ARG:
+		/* the command: what follows is its own */
+		a->cmd_index = state->next - 1;
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_usage(state);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static char *main_help_filter(int key, const char *text, void *input)
+{
+	char *buf, *p;
+	size_t i, len = 0;
+
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	for (i = 0; i < NCMDS; i++)
+		len += strlen(cmds[i].summary) + 32;
+	buf = malloc(len + 64);
+	if (!buf)
+		return (char *)text;
+	p = buf + sprintf(buf, "Commands:\n");
+	for (i = 0; i < NCMDS; i++)
+		p += sprintf(p, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	sprintf(p, "\nSee 'uprobe COMMAND --help' and uprobe(8).");
+	return buf;
+}
+
+static const struct argp_child main_children[] = {
+	{ &global_argp, 0, NULL, 0 },
+	{ 0 }
+};
+
+static const struct argp main_argp = {
+	NULL, main_parse, "COMMAND [ARG...]",
+	"Add, list and remove the kernel's uprobe events; stream what they see.\v",
+	main_children, main_help_filter, NULL
+};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+	char *hargv[3];
+	size_t i;
+
+	if (argc < 2) {
+		printf("Usage: uprobe [OPTION...] COMMAND [ARG...]\n\nCommands:\n");
+		for (i = 0; i < NCMDS; i++)
+			printf("  %-10s %s\n", cmds[i].name, cmds[i].summary);
+		return EXIT_OK;
+	}
+	c = find_cmd(argv[1]);
+	if (!c || c->fn == cmd_help) {
+		err("'%s' is not a command", argv[1]);
+		note("hint: 'uprobe help' lists them");
+		return EXIT_USAGE;
+	}
+	hargv[0] = argv[1];
+	hargv[1] = "--help";
+	hargv[2] = NULL;
+	g_cmd = c->name;
+	return c->fn(2, hargv);
+}
+
+int main(int argc, char **argv)
+{
+	struct main_args a = { .cmd_index = -1 };
+	const struct cmd *c;
+
+	argp_err_exit_status = EXIT_USAGE;
+	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+	if (a.cmd_index < 0)
+		return EXIT_USAGE;
+	c = find_cmd(argv[a.cmd_index]);
+	if (!c) {
+		err("'%s' is not a command", argv[a.cmd_index]);
+		note("hint: 'uprobe help' lists them");
+		return EXIT_USAGE;
+	}
+	g_cmd = c->name;
+	g_needs_tracefs = c->flags & NEEDS_TRACEFS;
+	return c->fn(argc - a.cmd_index, argv + a.cmd_index);
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The one error printer, JSON strings, and what the commands share. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "tfs.h"
+
+struct global_opts g_opts;
+const char *g_cmd;
+bool g_needs_tracefs;
+
+static void vprefix(FILE *f, const char *fmt, va_list ap)
+{
+	if (g_cmd)
+		fprintf(f, "uprobe %s: ", g_cmd);
+	else
+		fputs("uprobe: ", f);
+	vfprintf(f, fmt, ap);
+}
+
+static void vjson_error(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	fputs("{\"error\": ", stdout);
+	json_str(stdout, s ? s : "out of memory");
+	fputs("}\n", stdout);
+	fflush(stdout);
+	free(s);
+}
+
+void err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (g_opts.json) {
+		va_list aq;
+
+		va_copy(aq, ap);
+		vjson_error(fmt, aq);
+		va_end(aq);
+	}
+	vprefix(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void err_errno(int errnum, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	err("%s: %s", s ? s : "", strerror(errnum < 0 ? -errnum : errnum));
+	free(s);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprefix(stderr, "warning: ", ap);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("  ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void verbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!g_opts.verbose)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void err_caret(const char *token, int pos, const char *msg)
+{
+	int len = (int)strlen(token);
+
+	err("%s", msg);
+	if (pos < 0)
+		return;
+	if (pos > len)
+		pos = len;
+	note("%s", token);
+	note("%*s^", pos, "");
+}
+
+int cli_tracefs(void)
+{
+	int ret = tfs_init(g_opts.tracefs);
+
+	if (ret == 0)
+		return 0;
+	switch (ret) {
+	case -EACCES:
+		err("cannot use tracefs: permission denied");
+		note("hint: uprobe events need root (or CAP_SYS_ADMIN)");
+		break;
+	case -EOPNOTSUPP:
+		err("this kernel has no uprobe_events");
+		note("hint: it needs CONFIG_UPROBE_EVENTS=y");
+		break;
+	case -EPERM:
+		err("cannot mount tracefs: operation not permitted");
+		note("hint: kernel lockdown or a container without CAP_SYS_ADMIN");
+		break;
+	default:
+		if (g_opts.tracefs)
+			err_errno(ret, "'%s' is not a usable tracefs", g_opts.tracefs);
+		else
+			err_errno(ret, "cannot find or mount tracefs");
+	}
+	return -1;
+}
+
+/* Which space-separated token of @line holds column @col: 0 head, 1 place,
+ * 2.. the fetch-args; its start goes in *@start. */
+static int token_at(const char *line, int col, int *start)
+{
+	int i, tok = 0;
+
+	*start = 0;
+	for (i = 0; line[i] && i < col; i++) {
+		if (line[i] == ' ') {
+			tok++;
+			*start = i + 1;
+		}
+	}
+	return tok;
+}
+
+void err_kernel(int errnum, const char *line, const char *target,
+		const char *const *user_args, size_t nargs)
+{
+	char *msg = NULL, *cmd = NULL;
+	int caret, start, tok;
+
+	if (tfs_error_last(&msg, &cmd, &caret) || strcmp(cmd, line) != 0) {
+		/* no error_log entry of ours: errno is all there is */
+		err_errno(errnum, "the kernel refused '%s'", line);
+		goto out_free;
+	}
+	tok = token_at(line, caret, &start);
+	err("the kernel refused the probe: %s", msg);
+	if (tok >= 2 && (size_t)(tok - 2) < nargs &&
+	    strlen(user_args[tok - 2]) == strcspn(line + start, " ") &&
+	    strncmp(user_args[tok - 2], line + start,
+		    strlen(user_args[tok - 2])) == 0) {
+		/* the user's own token, as typed */
+		note("%s", user_args[tok - 2]);
+		note("%*s^", caret - start, "");
+		goto out_free;
+	}
+	note("%s", line);
+	if (caret >= 0)
+		note("%*s^", caret, "");
+	if (tok >= 2 && (size_t)(tok - 2) < nargs)
+		note("in argument %d, '%s'", tok - 1, user_args[tok - 2]);
+	else if (tok == 1 && target)
+		note("in the place, from '%s'", target);
+out_free:
+	free(msg);
+	free(cmd);
+}
+
+int cli_parse(const struct argp *argp, int argc, char **argv, void *input)
+{
+	char name[64];
+	char *save = argv[0];
+	int ret;
+
+	snprintf(name, sizeof(name), "uprobe %s", g_cmd);
+	argv[0] = name;
+	ret = argp_parse(argp, argc, argv, 0, NULL, input);
+	argv[0] = save;
+	if (ret)
+		return ret;
+	return g_needs_tracefs && cli_tracefs() ? -1 : 0;
+}
+
+void json_strn(FILE *f, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < n; i++) {
+		unsigned char c = p[i];
+
+		switch (c) {
+		case '"':  fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\t': fputs("\\t", f); break;
+		case '\r': fputs("\\r", f); break;
+		default:
+			/* control bytes and bytes >= 0x80 as \u00XX: always
+			 * valid JSON, and each byte comes back as it was */
+			if (c < 0x20 || c >= 0x7f) {
+				fputs("\\u00", f);
+				fputc(hex[c >> 4], f);
+				fputc(hex[c & 15], f);
+			} else {
+				fputc(c, f);
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	json_strn(f, s, strlen(s));
+}
+
+static bool same_event(const struct probe *a, const struct probe *b)
+{
+	return strcmp(a->group, b->group) == 0 && strcmp(a->event, b->event) == 0;
+}
+
+int cli_select(struct tfs_event *ev, size_t n, char **pat, size_t npat,
+	       const char *def_group, size_t **sel, size_t *nsel)
+{
+	size_t i, j, k, m = 0;
+	int unmatched = 0;
+
+	*sel = calloc(n ? n : 1, sizeof(**sel));
+	if (!*sel)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct probe *p = ev[i].probe;
+		bool hit = npat == 0;
+
+		for (j = 0; j < npat && !hit; j++)
+			hit = tfs_match(pat[j], def_group, p->group, p->event);
+		for (k = 0; hit && k < m; k++)
+			hit = !same_event(ev[(*sel)[k]].probe, p);
+		if (hit)
+			(*sel)[m++] = i;
+	}
+	for (j = 0; j < npat; j++) {
+		for (i = 0; i < n; i++)
+			if (tfs_match(pat[j], def_group, ev[i].probe->group,
+				      ev[i].probe->event))
+				break;
+		if (i == n) {
+			err("no uprobe event matches '%s'", pat[j]);
+			if (!strchr(pat[j], '/') && def_group)
+				note("hint: without GROUP/ it means %s/%s", def_group, pat[j]);
+			unmatched++;
+		}
+	}
+	*nsel = m;
+	return unmatched;
+}
+
+int cli_each_event(char **pat, size_t npat, const char *def_group,
+		   int (*fn)(const char *group, const char *event),
+		   const char *verb)
+{
+	struct tfs_event *ev = NULL;
+	size_t n = 0, nsel = 0, i, done = 0;
+	size_t *sel = NULL;
+	int ret, failed;
+
+	ret = tfs_events(&ev, &n);
+	if (ret) {
+		err_errno(ret, "reading uprobe_events");
+		return EXIT_FAIL;
+	}
+	failed = cli_select(ev, n, pat, npat, def_group, &sel, &nsel);
+	if (failed < 0) {
+		err_errno(-ENOMEM, "selecting events");
+		failed = 1;
+		goto out_free;
+	}
+	if (g_opts.json)
+		printf("{\"%s\": [", verb);
+	for (i = 0; i < nsel; i++) {
+		const struct probe *p = ev[sel[i]].probe;
+
+		ret = fn(p->group, p->event);
+		if (ret) {
+			err_errno(ret, "%s/%s", p->group, p->event);
+			failed++;
+			continue;
+		}
+		if (g_opts.json) {
+			char name[2 * PROBE_MAX_EVENT_NAME + 2];
+
+			snprintf(name, sizeof(name), "%s/%s", p->group, p->event);
+			fputs(done ? ", " : "", stdout);
+			json_str(stdout, name);
+		} else {
+			printf("%s %s/%s\n", verb, p->group, p->event);
+		}
+		done++;
+	}
+	if (g_opts.json)
+		printf("]}\n");
+out_free:
+	free(sel);
+	tfs_events_free(ev, n);
+	if (!failed)
+		return EXIT_OK;
+	return done ? EXIT_PARTIAL : EXIT_FAIL;
+}

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tracefs: discovery, O_APPEND writes to uprobe_events, removal,
+ * enable/disable and error_log, on top of libtracefs.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "tfs.h"
+
+#ifndef TRACEFS_MAGIC
+#define TRACEFS_MAGIC 0x74726163
+#endif
+
+static char tfs_top[PATH_MAX];
+
+/* @buf (PATH_MAX bytes) = tfs_top/@fmt; -ENAMETOOLONG when it does not fit */
+static int __attribute__((format(printf, 2, 3)))
+top_path(char *buf, const char *fmt, ...)
+{
+	size_t len = strlen(tfs_top);
+	va_list ap;
+	int n;
+
+	if (len + 1 >= PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(buf, tfs_top, len);
+	buf[len++] = '/';
+	va_start(ap, fmt);
+	n = vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= PATH_MAX - len ? -ENAMETOOLONG : 0;
+}
+
+static bool is_tracefs(const char *dir)
+{
+	struct statfs st;
+
+	return statfs(dir, &st) == 0 && st.f_type == TRACEFS_MAGIC;
+}
+
+static bool has_uprobe_events(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/uprobe_events", dir) >= PATH_MAX)
+		return false;
+	return access(path, F_OK) == 0;
+}
+
+/* The first tracefs in /proc/mounts, or "" */
+static void find_mounted(char *out, size_t len)
+{
+	char dev[256], dir[PATH_MAX], type[64];
+	FILE *f = fopen("/proc/mounts", "re");
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3) {
+		if (strcmp(type, "tracefs") == 0) {
+			snprintf(out, len, "%s", dir);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static int use_dir(const char *dir)
+{
+	if (!is_tracefs(dir))
+		return -ENOENT;
+	if (!has_uprobe_events(dir))
+		return -EOPNOTSUPP;
+	if (access(dir, R_OK | X_OK))
+		return -EACCES;
+	snprintf(tfs_top, sizeof(tfs_top), "%s", dir);
+	return tracefs_set_tracing_dir(tfs_top) ? -errno : 0;
+}
+
+int tfs_init(const char *dir)
+{
+	static const char *const known[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char mounted[PATH_MAX];
+	size_t i;
+
+	if (dir)
+		return use_dir(dir);
+	find_mounted(mounted, sizeof(mounted));
+	if (mounted[0] && use_dir(mounted) == 0)
+		return 0;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (use_dir(known[i]) == 0)
+			return 0;
+	if (geteuid() != 0)
+		return -EACCES;
+	if (mount("nodev", known[0], "tracefs", 0, NULL))
+		return -errno;
+	return use_dir(known[0]);
+}
+
+const char *tfs_dir(void)
+{
+	return tfs_top[0] ? tfs_top : NULL;
+}
+
+int tfs_read(const char *name, char **out)
+{
+	char *buf = tracefs_instance_file_read(NULL, name, NULL);
+
+	if (!buf) {
+		/* libtracefs returns NULL for an empty file too */
+		char path[PATH_MAX];
+
+		if (top_path(path, "%s", name) || access(path, R_OK))
+			return -errno;
+		buf = strdup("");
+		if (!buf)
+			return -ENOMEM;
+	}
+	*out = buf;
+	return 0;
+}
+
+int tfs_features(struct probe_features *f)
+{
+	char *readme;
+	int ret = tfs_read("README", &readme);
+
+	if (ret)
+		return ret;
+	probe_features_parse(f, readme);
+	free(readme);
+	return 0;
+}
+
+int tfs_append(const char *line)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(line);
+	char *buf;
+	ssize_t n;
+	int fd, ret = 0;
+
+	if (top_path(path, "uprobe_events"))
+		return -ENAMETOOLONG;
+	buf = malloc(len + 2);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, line, len);
+	buf[len] = '\n';
+	buf[len + 1] = '\0';
+	/* never O_TRUNC: opening uprobe_events with it deletes every uprobe */
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto out_free;
+	}
+	n = write(fd, buf, len + 1);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len + 1)
+		ret = -EIO;
+	if (close(fd) && !ret)
+		ret = -errno;
+out_free:
+	free(buf);
+	return ret;
+}
+
+static const char *group_of(const struct probe *p)
+{
+	return p->group ? p->group : PROBE_DEFAULT_GROUP;
+}
+
+int tfs_add(struct probe *const *probes, size_t n, size_t *failed)
+{
+	bool *created = calloc(n ? n : 1, sizeof(*created));
+	size_t i, j;
+	int ret = 0;
+
+	if (!created)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		char *line = probe_format(probes[i]);
+
+		if (!line) {
+			ret = -errno;
+			break;
+		}
+		created[i] = !tfs_event_exists(group_of(probes[i]), probes[i]->event);
+		ret = tfs_append(line);
+		free(line);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		int err = errno;
+
+		*failed = i;
+		/* all or nothing: take back the events this batch created */
+		for (j = i; j-- > 0;)
+			if (created[j])
+				tfs_remove(group_of(probes[j]), probes[j]->event);
+		errno = err;
+	}
+	free(created);
+	return ret;
+}
+
+static int disable_in(const char *name, void *ctx)
+{
+	const char *const *ge = ctx;
+	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
+
+	if (!inst)
+		return 0;
+	if (tracefs_event_file_exists(inst, ge[0], ge[1], "enable"))
+		tracefs_event_file_write(inst, ge[0], ge[1], "enable", "0");
+	tracefs_instance_free(inst);
+	return 0;
+}
+
+int tfs_remove(const char *group, const char *event)
+{
+	const char *ge[2] = { group, event };
+	char line[2 * PROBE_MAX_EVENT_NAME + 4];
+
+	if (!tfs_event_exists(group, event))
+		return -ENOENT;
+	/* an enabled event anywhere makes the removal fail with EBUSY */
+	tfs_enable(NULL, group, event, false);
+	tracefs_instances_walk(disable_in, ge);
+	snprintf(line, sizeof(line), "-:%s/%s", group, event);
+	return tfs_append(line);
+}
+
+int tfs_enable(const char *instance, const char *group, const char *event,
+	       bool on)
+{
+	struct tracefs_instance *inst = NULL;
+	int ret = 0;
+
+	if (instance) {
+		inst = tracefs_instance_alloc(NULL, instance);
+		if (!inst)
+			return -errno;
+	}
+	if (!tracefs_event_file_exists(inst, group, event, "enable"))
+		ret = -ENOENT;
+	else if (tracefs_event_file_write(inst, group, event, "enable",
+					  on ? "1" : "0") < 0)
+		ret = errno ? -errno : -EIO;
+	tracefs_instance_free(inst);
+	return ret;
+}
+
+bool tfs_event_exists(const char *group, const char *event)
+{
+	char path[PATH_MAX];
+
+	return top_path(path, "events/%s/%s", group, event) == 0 &&
+	       access(path, F_OK) == 0;
+}
+
+static bool enabled_in(struct tracefs_instance *inst, const char *group,
+		       const char *event)
+{
+	char *s = tracefs_event_file_read(inst, group, event, "enable", NULL);
+	bool on = s && s[0] == '1';
+
+	free(s);
+	return on;
+}
+
+struct enabled_ctx {
+	const char *group, *event;
+	bool on;
+};
+
+static int enabled_walk(const char *name, void *data)
+{
+	struct enabled_ctx *c = data;
+	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
+
+	if (inst) {
+		c->on = enabled_in(inst, c->group, c->event);
+		tracefs_instance_free(inst);
+	}
+	return c->on;	/* non-zero stops the walk */
+}
+
+static bool enabled_anywhere(const char *group, const char *event)
+{
+	struct enabled_ctx c = { group, event, false };
+
+	if (enabled_in(NULL, group, event))
+		return true;
+	tracefs_instances_walk(enabled_walk, &c);
+	return c.on;
+}
+
+/*
+ * uprobe_profile prints "PATH EVENT HITS" without the group, in the same
+ * order as uprobe_events; take the line at the same index when it names
+ * the same event, else the first unused line that does.
+ */
+static void fill_hits(struct tfs_event *ev, size_t n, char *profile)
+{
+	char **path = calloc(n + 1, sizeof(*path));
+	char **name = calloc(n + 1, sizeof(*name));
+	unsigned long *hits = calloc(n + 1, sizeof(*hits));
+	bool *used = calloc(n + 1, sizeof(*used));
+	char *save = NULL, *line;
+	size_t m = 0, i, k;
+
+	if (!path || !name || !hits || !used)
+		goto out_free;
+	for (line = strtok_r(profile, "\n", &save); line && m < n;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = NULL;
+
+		char *h;
+
+		path[m] = strtok_r(line, " \t", &sp);
+		name[m] = strtok_r(NULL, " \t", &sp);
+		h = strtok_r(NULL, " \t", &sp);
+
+		if (!path[m] || !name[m] || !h)
+			continue;
+		hits[m++] = strtoul(h, NULL, 10);
+	}
+	for (i = 0; i < n; i++) {
+		const struct probe *p = ev[i].probe;
+		size_t t;
+
+		for (t = 0; t <= m; t++) {
+			k = t == 0 ? i : t - 1;	/* the same index first */
+			if (k < m && !used[k] && strcmp(name[k], p->event) == 0 &&
+			    strcmp(path[k], p->path) == 0) {
+				used[k] = true;
+				ev[i].hits = hits[k];
+				break;
+			}
+		}
+	}
+out_free:
+	free(path);
+	free(name);
+	free(hits);
+	free(used);
+}
+
+int tfs_events(struct tfs_event **out, size_t *nout)
+{
+	char *text = NULL, *profile = NULL, *save = NULL, *line;
+	struct tfs_event *ev = NULL;
+	size_t n = 0, cap = 0;
+	int ret;
+
+	ret = tfs_read("uprobe_events", &text);
+	if (ret)
+		return ret;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct probe_error perr;
+		struct probe *p = probe_parse(line, &perr);
+
+		if (!p)
+			continue;	/* a form newer than this tool */
+		if (n == cap) {
+			struct tfs_event *t;
+
+			cap = cap ? 2 * cap : 16;
+			t = realloc(ev, cap * sizeof(*ev));
+			if (!t) {
+				probe_free(p);
+				ret = -ENOMEM;
+				goto out_free;
+			}
+			ev = t;
+		}
+		ev[n].probe = p;
+		ev[n].hits = 0;
+		ev[n].enabled = enabled_anywhere(group_of(p), p->event);
+		n++;
+	}
+	if (n && tfs_read("uprobe_profile", &profile) == 0)
+		fill_hits(ev, n, profile);
+	*out = ev;
+	*nout = n;
+	ev = NULL;
+	n = 0;
+out_free:
+	tfs_events_free(ev, n);
+	free(profile);
+	free(text);
+	return ret;
+}
+
+void tfs_events_free(struct tfs_event *ev, size_t n)
+{
+	size_t i;
+
+	for (i = 0; ev && i < n; i++)
+		probe_free(ev[i].probe);
+	free(ev);
+}
+
+bool tfs_match(const char *pattern, const char *def_group,
+	       const char *group, const char *event)
+{
+	const char *slash = strchr(pattern, '/');
+	char gpat[PROBE_MAX_EVENT_NAME * 4];
+
+	if (!slash) {
+		if (def_group && strcmp(def_group, group) != 0)
+			return false;
+		return fnmatch(pattern, event, 0) == 0;
+	}
+	if ((size_t)(slash - pattern) >= sizeof(gpat))
+		return false;
+	memcpy(gpat, pattern, slash - pattern);
+	gpat[slash - pattern] = '\0';
+	return fnmatch(gpat, group, 0) == 0 && fnmatch(slash + 1, event, 0) == 0;
+}
+
+/*
+ * An entry reads:
+ *   [  906.587802] trace_uprobe: error: Invalid register name
+ *     Command: p:tst/bad /bin/bash:0xd5c20 a=%zz
+ *                                            ^
+ */
+int tfs_error_last(char **msg, char **cmd, int *caret)
+{
+	static const char cmd_tag[] = "  Command: ";
+	char *log = tracefs_error_last(NULL);
+	char *m, *c, *nl, *hat;
+	int ret = -ENOENT;
+
+	if (!log)
+		return -ENOENT;
+	m = strstr(log, "error: ");
+	c = strstr(log, cmd_tag);
+	if (!m || !c)
+		goto out_free;
+	m += strlen("error: ");
+	nl = strchr(m, '\n');
+	*msg = strndup(m, nl ? (size_t)(nl - m) : strlen(m));
+	c += strlen(cmd_tag);
+	nl = strchr(c, '\n');
+	*cmd = strndup(c, nl ? (size_t)(nl - c) : strlen(c));
+	*caret = -1;
+	if (nl && (hat = strchr(nl + 1, '^')))
+		*caret = (int)(hat - (nl + 1)) - (int)strlen(cmd_tag);
+	ret = 0;
+out_free:
+	free(log);
+	return ret;
+}

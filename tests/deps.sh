@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the build and test dependencies that are missing (Debian).
+set -e
+missing=
+pkg-config --exists libelf || missing="$missing libelf-dev"
+pkg-config --exists libdw || missing="$missing libdw-dev"
+pkg-config --exists libtracefs || missing="$missing libtracefs-dev"
+pkg-config --exists libtraceevent || missing="$missing libtraceevent-dev"
+pkg-config --exists cmocka || missing="$missing libcmocka-dev"
+for t in gcc:gcc g++:g++ clang:clang ld.lld:lld groff:groff-base \
+	 pkg-config:pkg-config eu-readelf:elfutils python3:python3; do
+	command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing:$missing; install them as root" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

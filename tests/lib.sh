@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the shell test tiers (cli-*.sh, live-*.sh). Source it, call
+# the helpers, end with `finish`. Each script prints one line per check and
+# a closing "N passed, N failed, N skipped" that tests/run-sh.sh adds up.
+
+set -u
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$TESTS_DIR/.." && pwd)
+UPROBE=${UPROBE:-$ROOT/uprobe}
+OUT=${OUT:-$ROOT/tests/out}
+mkdir -p "$OUT"
+T_PASS=0 T_FAIL=0 T_SKIP=0
+T_NAME=$(basename "$0" .sh)
+
+pass() { T_PASS=$((T_PASS + 1)); echo "ok - $T_NAME: $*"; }
+fail() { T_FAIL=$((T_FAIL + 1)); echo "FAIL - $T_NAME: $*"; }
+skip() { T_SKIP=$((T_SKIP + 1)); echo "SKIP - $T_NAME: $*"; }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
+# expect_eq DESC GOT WANT
+expect_eq() {
+	if [ "$2" == "$3" ]; then pass "$1"
+	else fail "$1: got '$2', want '$3'"; fi
+}
+# expect_match DESC TEXT REGEX (grep -E)
+expect_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then pass "$1"
+	else fail "$1: '$3' not in: $(printf '%s' "$2" | head -c 600)"; fi
+}
+expect_nomatch() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		fail "$1: '$3' found in: $(printf '%s' "$2" | head -c 600)"
+	else pass "$1"; fi
+}
+# run CMD...: sets $rc, $out (stdout) and $errout (stderr).
+run() {
+	local o e
+	o=$(mktemp) e=$(mktemp)
+	"$@" >"$o" 2>"$e"
+	rc=$?
+	out=$(cat "$o") errout=$(cat "$e")
+	rm -f "$o" "$e"
+}
+
+finish() {
+	echo "$T_NAME: $T_PASS passed, $T_FAIL failed, $T_SKIP skipped"
+	[ "$T_FAIL" -eq 0 ]
+}
+
+# cc_fixture OUT SRC [FLAGS...]: build a fixture program, once per run.
+cc_fixture() {
+	local out=$1 src=$2; shift 2
+	[ "$out" -nt "$src" ] && return 0
+	"${CC:-gcc}" -g "$@" -o "$out" "$src"
+}
+
+# --- live-kernel helpers -------------------------------------------------
+TRACEFS=
+# need_tracefs: finds (or as root mounts) tracefs; otherwise skips the
+# whole script with a visible reason, never a silent pass.
+need_tracefs() {
+	local d
+	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		[ -w "$d/uprobe_events" ] && { TRACEFS=$d; return 0; }
+	done
+	if [ "$(id -u)" = 0 ] && mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null &&
+	   [ -w /sys/kernel/tracing/uprobe_events ]; then
+		TRACEFS=/sys/kernel/tracing; return 0
+	fi
+	skip "all live tests: tracefs not writable (not root, or lockdown)"
+	finish
+	exit 0
+}
+
+# new_group: a group of this run's own (random suffix), removed on exit
+# whatever happens, with every event in it disabled first.
+new_group() {
+	local g="ut_$(tr -dc a-z0-9 </dev/urandom | head -c 8)"
+	T_GROUPS="${T_GROUPS:-} $g"
+	trap cleanup_groups EXIT INT TERM
+	echo "$g"
+}
+cleanup_groups() {
+	local g ev
+	for g in ${T_GROUPS:-}; do
+		for ev in $(grep -o "^[pr]:$g/[^ ]*" "$TRACEFS/uprobe_events" 2>/dev/null | cut -d/ -f2); do
+			for en in "$TRACEFS"/events/$g/$ev/enable "$TRACEFS"/instances/*/events/$g/$ev/enable; do
+				[ -f "$en" ] && echo 0 > "$en" 2>/dev/null
+			done
+			echo "-:$g/$ev" >> "$TRACEFS/uprobe_events" 2>/dev/null
+		done
+	done
+}
+# hits GROUP EVENT PATH: the event's count from uprobe_profile.
+hits() {
+	awk -v p="$3" -v e="$2" '$1 == p && $2 == e { print $3 }' "$TRACEFS/uprobe_profile"
+}
