@@ -27,7 +27,8 @@ enum { OPT_MAX_PROBES = 0x100 };
 
 static const struct argp_option add_options[] = {
 	{ "group", 'g', "GRP", 0, "Put the events in group GRP (default: uprobes)", 0 },
-	{ "event", 'e', "EVENT", 0, "Name the event EVENT (default: from the symbol)", 0 },
+	{ "event", 'e', "EVENT", 0, "Name the event EVENT (default: from the symbol); "
+	  "an existing EVENT gets one more probe", 0 },
 	{ "return", 'r', NULL, 0, "Probe the function's return (as SYMBOL%return)", 0 },
 	{ "dry-run", 'n', NULL, 0, "Print the definitions; write nothing", 0 },
 	{ "max-probes", OPT_MAX_PROBES, "N", 0, "At most N probes from one glob (default 256)", 0 },
@@ -170,12 +171,10 @@ static int event_name(struct add_opts *o, const struct resolve_loc *loc,
 	unsigned int i;
 
 	if (o->event && n == 0) {
-		if (tfs_dir() && tfs_event_exists(group, o->event)) {
-			err("event '%s/%s' exists already", group, o->event);
-			note("hint: 'uprobe del %s/%s' first, or choose another name",
-			     group, o->event);
-			return -EEXIST;
-		}
+		/* an existing event gets one more probe, as the kernel allows
+		 * when the fetch-args are the same */
+		if (tfs_dir() && tfs_event_exists(group, o->event))
+			verbose("'%s/%s' exists: adding a probe to it", group, o->event);
 		snprintf(buf, len, "%s", o->event);
 		return 0;
 	}

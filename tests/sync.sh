@@ -1,0 +1,25 @@
+#!/bin/bash
+# Keeps `uprobe help`, the man pages and the bash completion in step:
+# every command has a page and a place in uprobe(8) and the completion,
+# and every long option of a command is in its page and the completion.
+cd "$(dirname "$0")/.." || exit 1
+UPROBE=${UPROBE:-./uprobe}
+bad=0
+say() { echo "sync: $*" >&2; bad=1; }
+cmds=$("$UPROBE" help | awk '/^Commands:/ { on = 1; next } on && NF { print $1 }')
+[ -n "$cmds" ] || say "'uprobe help' lists no commands"
+for c in $cmds; do
+	[ "$c" = help ] && continue
+	page=man/uprobe-$c.8
+	[ -f "$page" ] || { say "$page is missing"; continue; }
+	grep -q "uprobe-$c" man/uprobe.8 || say "uprobe.8 does not name uprobe-$c(8)"
+	grep -qw -- "$c" completions/uprobe || say "the completion does not know '$c'"
+	for o in $("$UPROBE" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		case $o in --help|--usage|--version) continue ;; esac
+		grep -q -- "${o//-/\\\\-}" "$page" || grep -q -- "$o" "$page" ||
+			say "$page does not document $o"
+		grep -q -- "$o" completions/uprobe || say "the completion does not know $c $o"
+	done
+done
+[ $bad = 0 ] && echo "sync: help, man pages and completion agree"
+exit $bad
