@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the resolver on fixture programs built here, at test time,
+ * from tests/fixtures/resolve-*: gcc -O0/-O2 PIE, gcc -no-pie, clang with
+ * lld's layout, a shared library with versioned symbols, C++, stripped
+ * copies, two statics of one name, imports. The expected offsets come from
+ * readelf's view of the program headers and symbols, never from the code
+ * under test. Run from the repository root (or set UPROBE_ROOT).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "resolve.h"
+
+#define FX	"tests/fixtures"
+#define LIBC	"/lib/x86_64-linux-gnu/libc.so.6"
+
+static char out[PATH_MAX];	/* absolute tests/out/resolve */
+
+/* ---- what readelf says ---- */
+
+struct ref_load {
+	uint64_t off, vaddr, filesz;
+	bool exec;
+};
+
+static size_t ref_loads(const char *file, struct ref_load *v, size_t max)
+{
+	char cmd[PATH_MAX + 64], line[512], flags[16];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "readelf -lW '%s'", file);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) && n < max) {
+		uint64_t off, va, pa, fs, ms;
+		int pos = 0;
+
+		if (sscanf(line, " LOAD 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64
+			   " 0x%" SCNx64 " %n", &off, &va, &pa, &fs, &ms, &pos) != 5 || !pos)
+			continue;
+		snprintf(flags, sizeof(flags), "%.3s", line + pos);
+		v[n++] = (struct ref_load){ off, va, fs, strchr(flags, 'E') != NULL };
+	}
+	pclose(f);
+	assert_true(n > 0);
+	return n;
+}
+
+/* The file offset of @vaddr: st_value - p_vaddr + p_offset of its PT_LOAD. */
+static uint64_t ref_off(const char *file, uint64_t vaddr)
+{
+	struct ref_load l[16];
+	size_t i, n = ref_loads(file, l, 16);
+
+	for (i = 0; i < n; i++)
+		if (vaddr >= l[i].vaddr && vaddr < l[i].vaddr + l[i].filesz)
+			return vaddr - l[i].vaddr + l[i].off;
+	fail_msg("%s: 0x%" PRIx64 " is in no PT_LOAD", file, vaddr);
+	return 0;
+}
+
+/*
+ * The distinct addresses of the defined functions named @name (exactly
+ * when @exact, else also name@VER and name@@VER) in .symtab and .dynsym.
+ */
+static size_t ref_funcs(const char *file, const char *name, bool exact, uint64_t *addr,
+			uint64_t *size, size_t max)
+{
+	char cmd[PATH_MAX + 64], line[4096], type[16], bind[16], vis[16], ndx[16], sym[2048];
+	size_t n = 0, i, len = strlen(name);
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "readelf -sW --dyn-syms '%s'", file);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char vs[32], ss[32];
+		uint64_t a, s;
+
+		if (sscanf(line, " %*u: %31s %31s %15s %15s %15s %15s %2047s", vs, ss, type, bind,
+			   vis, ndx, sym) != 7)
+			continue;
+		if ((strcmp(type, "FUNC") && strcmp(type, "IFUNC")) || !strcmp(ndx, "UND"))
+			continue;
+		if (strncmp(sym, name, len) || (sym[len] && (exact || sym[len] != '@')))
+			continue;
+		a = strtoull(vs, NULL, 16);
+		s = strtoull(ss, NULL, 0);
+		for (i = 0; i < n && addr[i] != a; i++)
+			;
+		if (i == n && n < max) {
+			addr[n] = a;
+			size[n++] = s;
+		}
+	}
+	pclose(f);
+	return n;
+}
+
+/* The one function @name: its address, size and file offset. */
+static void ref_func(const char *file, const char *name, bool exact, uint64_t *addr,
+		     uint64_t *size, uint64_t *off)
+{
+	uint64_t a[4], s[4];
+
+	if (ref_funcs(file, name, exact, a, s, 4) != 1)
+		fail_msg("%s: readelf sees not exactly one function '%s'", file, name);
+	*addr = a[0];
+	*size = s[0];
+	*off = ref_off(file, a[0]);
+}
+
+static char *fx(const char *name)
+{
+	static char buf[4][PATH_MAX + 64];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", out, name);
+	return buf[k];
+}
+
+/* ---- fixtures ---- */
+
+static int build(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int build(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	if (ret)
+		fprintf(stderr, "unit-resolve: fixture build failed: %s\n", cmd);
+	return ret;
+}
+
+static int setup(void **state)
+{
+	const char *root = getenv("UPROBE_ROOT");
+	char cwd[PATH_MAX - 64];
+
+	if (root && chdir(root))
+		return -1;
+	if (access(FX "/resolve-main.c", R_OK) || !getcwd(cwd, sizeof(cwd))) {
+		fprintf(stderr, "unit-resolve: run from the repository root or set UPROBE_ROOT\n");
+		return -1;
+	}
+	snprintf(out, sizeof(out), "%s/tests/out/resolve", cwd);
+	if (build("mkdir -p '%s'", out))
+		return -1;
+	return build("gcc -O0 -g -o %s " FX "/resolve-main.c", fx("main-O0")) ||
+	       build("gcc -O2 -o %s " FX "/resolve-main.c", fx("main-O2")) ||
+	       build("gcc -O2 -fno-pie -no-pie -o %s " FX "/resolve-main.c", fx("main-nopie")) ||
+	       build("clang -O1 -fuse-ld=lld -o %s " FX "/resolve-main.c", fx("main-lld")) ||
+	       build("gcc -O2 -shared -fPIC -Wl,--version-script=" FX "/resolve-lib.map "
+		     "-o %s " FX "/resolve-lib.c", fx("libresolve-fx.so")) ||
+	       build("gcc -O2 -o %s " FX "/resolve-libuser.c -L%s -l:libresolve-fx.so "
+		     "-Wl,-rpath,'$ORIGIN'", fx("libuser"), out) ||
+	       build("g++ -O2 -o %s " FX "/resolve-cxx.cpp", fx("cxx")) ||
+	       build("gcc -O2 -o %s " FX "/resolve-dup1.c " FX "/resolve-dup2.c", fx("dup")) ||
+	       build("gcc -O2 -c -o %s " FX "/resolve-main.c", fx("main.o")) ||
+	       build("strip -o %s %s", fx("main-stripped"), fx("main-O2")) ||
+	       build("strip -o %s %s", fx("lib-stripped.so"), fx("libresolve-fx.so"));
+}
+
+static struct resolve_elf *open_fx(const char *name)
+{
+	struct resolve_elf *e = resolve_open(fx(name));
+
+	if (!e)
+		fail_msg("resolve_open(%s): %s", name, resolve_errmsg());
+	return e;
+}
+
+/* ---- targets ---- */
+
+struct parse_case {
+	const char *spec;
+	int ret;
+	const char *path, *symbol;
+	uint64_t add, raw_offset;
+	bool raw, is_return, glob;
+};
+
+static void test_parse(void **state)
+{
+	static const struct parse_case ok[] = {
+		{ "/bin/bash:readline", 0, "/bin/bash", "readline", 0, 0, false, false, false },
+		{ "bash:readline+16", 0, "bash", "readline", 16, 0, false, false, false },
+		{ "./a:f+0x1f", 0, "./a", "f", 0x1f, 0, false, false, false },
+		{ "./a:f+0x1f%return", 0, "./a", "f", 0x1f, 0, false, true, false },
+		{ "./a:f%return", 0, "./a", "f", 0, 0, false, true, false },
+		{ "./a:0x1139", 0, "./a", NULL, 0, 0x1139, true, false, false },
+		{ "./a:4409", 0, "./a", NULL, 0, 4409, true, false, false },
+		{ "./a:0X10%return", 0, "./a", NULL, 0, 0x10, true, true, false },
+		{ "./a:parse_*", 0, "./a", "parse_*", 0, 0, false, false, true },
+		{ "./a:f?[ab]", 0, "./a", "f?[ab]", 0, 0, false, false, true },
+		{ "./app:ns::f", 0, "./app", "ns::f", 0, 0, false, false, false },
+		{ "./app:ns::f+4", 0, "./app", "ns::f", 4, 0, false, false, false },
+		{ "./app:ns::operator+", 0, "./app", "ns::operator+", 0, 0, false, false, false },
+		{ "./app:ns::operator++8", 0, "./app", "ns::operator+", 8, 0, false, false, false },
+		{ "a:memcpy@@GLIBC_2.14", 0, "a", "memcpy@@GLIBC_2.14", 0, 0, false, false, false },
+	};
+	static const char *const bad[] = {
+		"", "noColon", ":f", "./a:", "./a:%return", "./a:f%entry", "./a:0x",
+		"./a:0xzz", "./a:12ab", "./a:f+0xzz", "./a:f+12x", "./a:+4", "./a:f*+4",
+		"./a:99999999999999999999999", "./a:f+99999999999999999999999", "./a:f\nx",
+	};
+	struct resolve_target t;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		const struct parse_case *c = &ok[i];
+
+		if (resolve_parse_target(c->spec, &t))
+			fail_msg("'%s': %s", c->spec, resolve_errmsg());
+		assert_string_equal(t.path, c->path);
+		if (c->symbol)
+			assert_string_equal(t.symbol, c->symbol);
+		else
+			assert_null(t.symbol);
+		assert_int_equal(t.add, c->add);
+		assert_int_equal(t.raw_offset, c->raw_offset);
+		assert_int_equal(t.raw, c->raw);
+		assert_int_equal(t.is_return, c->is_return);
+		assert_int_equal(t.glob, c->glob);
+		resolve_target_clear(&t);
+		assert_null(t.path);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (resolve_parse_target(bad[i], &t) != -EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+		assert_true(resolve_errmsg()[0] != '\0');
+		assert_null(t.path);
+		assert_null(t.symbol);
+	}
+}
+
+/* ---- every layout ---- */
+
+struct layout_case {
+	const char *file;
+	const char *funcs[7];
+};
+
+static void check_func(struct resolve_elf *e, const char *file, const char *name)
+{
+	uint64_t addr, size, off, add;
+	struct resolve_loc loc;
+	char *back;
+	int ret;
+
+	ref_func(fx(file), name, false, &addr, &size, &off);
+	ret = resolve_symbol(e, name, 0, &loc);
+	if (ret)
+		fail_msg("%s:%s: %d %s", file, name, ret, resolve_errmsg());
+	assert_string_equal(loc.symbol, name);
+	assert_int_equal(loc.offset, off);
+	assert_int_equal(loc.addr, addr);
+	assert_int_equal(loc.size, size);
+	assert_int_equal(loc.add, 0);
+	resolve_loc_clear(&loc);
+
+	/* Back from the last byte of the function to name+add. */
+	assert_true(size > 0);
+	assert_int_equal(resolve_offset_to_symbol(e, off + size - 1, &back, &add), 0);
+	assert_string_equal(back, name);
+	assert_int_equal(add, size - 1);
+	free(back);
+	assert_int_equal(resolve_offset(e, off, &loc), 0);
+	assert_string_equal(loc.symbol, name);
+	assert_int_equal(loc.addr, addr);
+	resolve_loc_clear(&loc);
+}
+
+static void test_layouts(void **state)
+{
+	static const struct layout_case cases[] = {
+		{ "main-O0", { "rf_add", "rf_local", "rf_glob_one", "rf_glob_three", "main" } },
+		{ "main-O2", { "rf_add", "rf_local", "rf_glob_two", "main" } },
+		{ "main-nopie", { "rf_add", "rf_local", "rf_glob_one", "main" } },
+		{ "main-lld", { "rf_add", "rf_local", "rf_glob_two", "main" } },
+		{ "libresolve-fx.so", { "rf_lib_fn", "rf_lib_local" } },
+		{ "lib-stripped.so", { "rf_lib_fn" } },
+		{ "cxx", { "_ZN2ns1fEi", "_ZN2ns7counter4bumpEi", "main" } },
+		{ "dup", { "rf_dup_one", "rf_dup_two" } },
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct resolve_elf *e = open_fx(cases[i].file);
+
+		for (j = 0; cases[i].funcs[j]; j++)
+			check_func(e, cases[i].file, cases[i].funcs[j]);
+		resolve_close(e);
+	}
+}
+
+/* The layouts really differ: otherwise the offset formula is not tested. */
+static void test_layouts_differ(void **state)
+{
+	struct ref_load l[16];
+	size_t i, n;
+	bool lld = false, nopie = false;
+
+	n = ref_loads(fx("main-lld"), l, 16);
+	for (i = 0; i < n; i++)
+		lld |= l[i].exec && l[i].vaddr != l[i].off;
+	assert_true(lld);
+	n = ref_loads(fx("main-nopie"), l, 16);
+	for (i = 0; i < n; i++)
+		nopie |= l[i].exec && l[i].vaddr >= 0x400000;
+	assert_true(nopie);
+}
+
+static void test_symbol_plus_offset(void **state)
+{
+	struct resolve_elf *e = open_fx("main-O0");
+	uint64_t addr, size, off;
+	struct resolve_loc loc;
+
+	ref_func(fx("main-O0"), "rf_add", true, &addr, &size, &off);
+	assert_int_equal(resolve_symbol(e, "rf_add", 4, &loc), 0);
+	assert_int_equal(loc.offset, off + 4);
+	assert_int_equal(loc.addr, addr + 4);
+	assert_int_equal(loc.add, 4);
+	resolve_loc_clear(&loc);
+	assert_int_equal(resolve_symbol(e, "rf_add", size - 1, &loc), 0);
+	assert_int_equal(loc.offset, off + size - 1);
+	resolve_loc_clear(&loc);
+	assert_int_equal(resolve_symbol(e, "rf_add", size, &loc), -ERANGE);
+	assert_null(loc.symbol);
+	assert_non_null(strstr(resolve_errmsg(), "past the end"));
+	assert_int_equal(resolve_symbol(e, "rf_add", UINT64_MAX, &loc), -ERANGE);
+	resolve_close(e);
+}
+
+static void check_raw(const char *file)
+{
+	struct resolve_elf *e = open_fx(file);
+	uint64_t addr, size, off;
+	struct ref_load l[16];
+	struct resolve_loc loc;
+	size_t i, n;
+	struct stat st;
+
+	ref_func(fx(file), "rf_add", true, &addr, &size, &off);
+	assert_int_equal(resolve_offset(e, off + 2, &loc), 0);
+	assert_int_equal(loc.offset, off + 2);
+	assert_int_equal(loc.addr, addr + 2);
+	assert_string_equal(loc.symbol, "rf_add");
+	assert_int_equal(loc.add, 2);
+	resolve_loc_clear(&loc);
+
+	/* Each end of every segment, executable or not. */
+	n = ref_loads(fx(file), l, 16);
+	for (i = 0; i < n; i++) {
+		int want = l[i].exec ? 0 : -ERANGE;
+
+		assert_int_equal(resolve_offset(e, l[i].off + l[i].filesz - 1, &loc), want);
+		resolve_loc_clear(&loc);
+		if (l[i].exec)
+			assert_int_equal(resolve_offset(e, l[i].off, &loc), 0);
+		resolve_loc_clear(&loc);
+	}
+	assert_int_equal(stat(fx(file), &st), 0);
+	assert_int_equal(resolve_offset(e, st.st_size + 100, &loc), -ERANGE);
+	assert_non_null(strstr(resolve_errmsg(), "executable"));
+	assert_null(loc.symbol);
+	resolve_close(e);
+}
+
+static void test_raw_offsets(void **state)
+{
+	check_raw("main-O2");
+	check_raw("main-nopie");
+	check_raw("main-lld");
+}
+
+static void test_glob(void **state)
+{
+	static const char *const names[] = { "rf_glob_one", "rf_glob_three", "rf_glob_two" };
+	struct resolve_elf *e = open_fx("main-O2");
+	struct resolve_loc *locs;
+	uint64_t addr, size, off;
+	size_t n, i, j, seen = 0;
+
+	assert_int_equal(resolve_glob(e, "rf_glob_*", 16, &locs, &n), 0);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++) {
+		if (i)
+			assert_true(locs[i].offset > locs[i - 1].offset);
+		for (j = 0; j < 3; j++) {
+			if (strcmp(locs[i].symbol, names[j]))
+				continue;
+			ref_func(fx("main-O2"), names[j], true, &addr, &size, &off);
+			assert_int_equal(locs[i].offset, off);
+			seen |= 1u << j;
+		}
+	}
+	assert_int_equal(seen, 7);
+	resolve_locs_free(locs, n);
+	assert_int_equal(resolve_glob(e, "rf_glob_*", 2, &locs, &n), -E2BIG);
+	assert_null(locs);
+	assert_int_equal(n, 0);
+	assert_int_equal(resolve_glob(e, "rf_glob_t[wh]*", 2, &locs, &n), 0);
+	assert_int_equal(n, 2);
+	resolve_locs_free(locs, n);
+	assert_int_equal(resolve_glob(e, "rf_nothing_*", 16, &locs, &n), -ENOENT);
+	resolve_close(e);
+
+	/* Versions are stripped before matching; a name is one function. */
+	e = open_fx("libresolve-fx.so");
+	assert_int_equal(resolve_glob(e, "rf_ver", 16, &locs, &n), 0);
+	assert_int_equal(n, 1);
+	ref_func(fx("libresolve-fx.so"), "rf_ver@@VER_2", true, &addr, &size, &off);
+	assert_int_equal(locs[0].offset, off);
+	assert_string_equal(locs[0].symbol, "rf_ver");
+	resolve_locs_free(locs, n);
+	resolve_close(e);
+}
+
+static void test_ambiguous(void **state)
+{
+	struct resolve_elf *e = open_fx("dup");
+	uint64_t addr[4], size[4];
+	struct resolve_loc loc;
+	char hex[32];
+	size_t i;
+
+	assert_int_equal(ref_funcs(fx("dup"), "rf_dup", true, addr, size, 4), 2);
+	assert_int_equal(resolve_symbol(e, "rf_dup", 0, &loc), -ENOTUNIQ);
+	assert_null(loc.symbol);
+	for (i = 0; i < 2; i++) {
+		snprintf(hex, sizeof(hex), "0x%" PRIx64, ref_off(fx("dup"), addr[i]));
+		if (!strstr(resolve_errmsg(), hex))
+			fail_msg("%s not in: %s", hex, resolve_errmsg());
+	}
+	assert_non_null(strstr(resolve_errmsg(), "resolve-dup1.c"));
+	assert_non_null(strstr(resolve_errmsg(), "resolve-dup2.c"));
+	assert_non_null(strstr(resolve_errmsg(), fx("dup")));
+	assert_non_null(strstr(resolve_errmsg(), ":0x"));
+	resolve_close(e);
+}
+
+static void test_imported(void **state)
+{
+	struct resolve_elf *e = open_fx("main-O0");
+	struct resolve_loc loc;
+	char want[PATH_MAX + 32];
+
+	assert_int_equal(resolve_symbol(e, "puts", 0, &loc), -ENOENT);
+	assert_null(loc.symbol);
+	assert_non_null(strstr(resolve_errmsg(), "imported from libc.so.6"));
+	assert_non_null(strstr(resolve_errmsg(), LIBC ":puts"));
+	resolve_close(e);
+
+	/* Found through DT_RUNPATH $ORIGIN. */
+	e = open_fx("libuser");
+	assert_int_equal(resolve_symbol(e, "rf_lib_fn", 0, &loc), -ENOENT);
+	snprintf(want, sizeof(want), "probe %s:rf_lib_fn", fx("libresolve-fx.so"));
+	if (!strstr(resolve_errmsg(), want))
+		fail_msg("'%s' not in: %s", want, resolve_errmsg());
+	resolve_close(e);
+}
+
+static void test_not_functions(void **state)
+{
+	struct resolve_elf *e = open_fx("main-O0");
+	struct resolve_loc loc;
+
+	assert_int_equal(resolve_symbol(e, "rf_counter", 0, &loc), -ENOENT);
+	assert_non_null(strstr(resolve_errmsg(), "not a function"));
+	assert_int_equal(resolve_symbol(e, "rf_no_such_function", 0, &loc), -ENOENT);
+	assert_null(strstr(resolve_errmsg(), "stripped"));
+	assert_int_equal(resolve_symbol(e, "rf_ad", 0, &loc), -ENOENT);
+	assert_int_equal(resolve_symbol(e, "", 0, &loc), -EINVAL);
+	resolve_close(e);
+}
+
+static void test_stripped(void **state)
+{
+	struct resolve_elf *e = open_fx("main-stripped");
+	struct resolve_loc loc;
+
+	assert_int_equal(resolve_symbol(e, "rf_add", 0, &loc), -ENOENT);
+	assert_non_null(strstr(resolve_errmsg(), "stripped"));
+	assert_non_null(strstr(resolve_errmsg(), "debug"));
+	assert_non_null(strstr(resolve_errmsg(), "0xOFFSET"));
+	resolve_close(e);
+	e = open_fx("lib-stripped.so");
+	assert_int_equal(resolve_symbol(e, "rf_lib_local", 0, &loc), -ENOENT);
+	assert_non_null(strstr(resolve_errmsg(), "stripped"));
+	resolve_close(e);
+}
+
+static void check_version(struct resolve_elf *e, const char *file, const char *name,
+			  const char *refname)
+{
+	uint64_t addr, size, off;
+	struct resolve_loc loc;
+
+	ref_func(file, refname, true, &addr, &size, &off);
+	if (resolve_symbol(e, name, 0, &loc))
+		fail_msg("%s:%s: %s", file, name, resolve_errmsg());
+	assert_int_equal(loc.offset, off);
+	assert_int_equal(loc.addr, addr);
+	resolve_loc_clear(&loc);
+}
+
+static void test_versions(void **state)
+{
+	struct resolve_elf *e = open_fx("libresolve-fx.so");
+	struct resolve_loc loc;
+	char *lib = fx("libresolve-fx.so");
+
+	check_version(e, lib, "rf_ver", "rf_ver@@VER_2");
+	check_version(e, lib, "rf_ver@@VER_2", "rf_ver@@VER_2");
+	check_version(e, lib, "rf_ver@VER_1", "rf_ver@VER_1");
+	check_version(e, lib, "rf_lib_fn@VER_1", "rf_lib_fn@@VER_1");
+	assert_int_equal(resolve_symbol(e, "rf_ver@@VER_1", 0, &loc), -ENOENT);
+	assert_int_equal(resolve_symbol(e, "rf_ver@VER_9", 0, &loc), -ENOENT);
+	resolve_close(e);
+
+	/* The stripped copy has only .dynsym, where versions live in .gnu.version. */
+	lib = fx("lib-stripped.so");
+	e = open_fx("lib-stripped.so");
+	check_version(e, lib, "rf_ver", "rf_ver@@VER_2");
+	check_version(e, lib, "rf_ver@VER_1", "rf_ver@VER_1");
+	resolve_close(e);
+
+	e = resolve_open(LIBC);
+	assert_non_null(e);
+	check_version(e, LIBC, "malloc", "malloc@@GLIBC_2.2.5");
+	check_version(e, LIBC, "memcpy", "memcpy@@GLIBC_2.14");
+	check_version(e, LIBC, "memcpy@GLIBC_2.2.5", "memcpy@GLIBC_2.2.5");
+	assert_int_equal(resolve_symbol(e, "memcpy", 0, &loc), 0);
+	assert_true(loc.ifunc);
+	resolve_loc_clear(&loc);
+	resolve_close(e);
+}
+
+static void test_open_errors(void **state)
+{
+	struct resolve_elf *e;
+
+	e = resolve_open(fx("main.o"));
+	assert_null(e);
+	assert_int_equal(errno, ENOEXEC);
+	assert_non_null(strstr(resolve_errmsg(), "relocatable"));
+	e = resolve_open(FX "/resolve-main.c");
+	assert_null(e);
+	assert_int_equal(errno, ENOEXEC);
+	assert_non_null(strstr(resolve_errmsg(), "not an ELF"));
+	e = resolve_open(fx("no-such-file"));
+	assert_null(e);
+	assert_int_equal(errno, ENOENT);
+	e = resolve_open(out);
+	assert_null(e);
+	assert_int_equal(errno, EISDIR);
+	resolve_close(NULL);
+}
+
+static void test_find_path(void **state)
+{
+	char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	char cwd[PATH_MAX], want[PATH_MAX * 2];
+	char *p;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	setenv("PATH", "/nonexistent:/bin:/usr/bin", 1);
+	p = resolve_find_path("sh");
+	assert_non_null(p);
+	assert_string_equal(p, "/bin/sh");
+	free(p);
+	/* A relative $PATH entry gives an absolute path; non-executables are passed over. */
+	assert_int_equal(build("cp %s %s/rf-prog && chmod 755 %s/rf-prog && "
+			       "mkdir -p %s/noexec && cp %s %s/noexec/rf-prog && "
+			       "chmod 644 %s/noexec/rf-prog", fx("main-O0"), out, out, out,
+			       fx("main-O0"), out, out), 0);
+	setenv("PATH", "tests/out/resolve/noexec:tests/out/resolve", 1);
+	p = resolve_find_path("rf-prog");
+	assert_non_null(p);
+	assert_string_equal(p, fx("rf-prog"));
+	free(p);
+	p = resolve_find_path("rf-no-such-prog");
+	assert_null(p);
+	assert_int_equal(errno, ENOENT);
+	assert_non_null(strstr(resolve_errmsg(), "$PATH"));
+	if (old)
+		setenv("PATH", old, 1);
+	else
+		unsetenv("PATH");
+	free(old);
+
+	p = resolve_find_path("tests/out/resolve/../resolve/main-O0");
+	assert_non_null(p);
+	snprintf(want, sizeof(want), "%s/tests/out/resolve/main-O0", cwd);
+	assert_string_equal(p, want);
+	free(p);
+	p = resolve_find_path(LIBC);
+	assert_string_equal(p, LIBC);
+	free(p);
+	p = resolve_find_path("libc.so.6");
+	assert_string_equal(p, LIBC);
+	free(p);
+	assert_null(resolve_find_path("./tests/out/resolve/missing"));
+	assert_int_equal(errno, ENOENT);
+	assert_non_null(strstr(resolve_errmsg(), "no such file"));
+	assert_null(resolve_find_path("tests/out/resolve"));
+	assert_int_equal(errno, EISDIR);
+	assert_non_null(strstr(resolve_errmsg(), "directory"));
+	assert_null(resolve_find_path("/dev/null"));
+	assert_int_equal(errno, EINVAL);
+	assert_non_null(strstr(resolve_errmsg(), "regular file"));
+	assert_null(resolve_find_path("./" FX "/resolve-main.c"));
+	assert_int_equal(errno, ENOEXEC);
+	assert_non_null(strstr(resolve_errmsg(), "not an ELF"));
+	assert_null(resolve_find_path(""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_layouts),
+		cmocka_unit_test(test_layouts_differ),
+		cmocka_unit_test(test_symbol_plus_offset),
+		cmocka_unit_test(test_raw_offsets),
+		cmocka_unit_test(test_glob),
+		cmocka_unit_test(test_ambiguous),
+		cmocka_unit_test(test_imported),
+		cmocka_unit_test(test_not_functions),
+		cmocka_unit_test(test_stripped),
+		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_open_errors),
+		cmocka_unit_test(test_find_path),
+	};
+
+	return cmocka_run_group_tests_name("resolve", tests, setup, NULL);
+}
