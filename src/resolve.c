@@ -54,6 +54,9 @@ struct resolve_elf {
 	/* .gnu.hash of .dynsym, for lookups that need not read every name */
 	const unsigned char *gnu_hash;
 	size_t gnu_hash_size;
+	/* A stripped file's separate debug file (by build-id), for its .symtab */
+	struct resolve_elf *debug;
+	bool debug_tried;
 };
 
 /* One symbol, decoded. */
@@ -566,9 +569,70 @@ void resolve_close(struct resolve_elf *e)
 		elf_end(e->elf);
 	if (e->map)
 		munmap(e->map, e->size);
+	resolve_close(e->debug);
 	free(e->phdr);
 	free(e->path);
 	free(e);
+}
+
+/* ---- separate debug files ---- */
+
+/* The NT_GNU_BUILD_ID note as hex into @hex; false if there is none. */
+static bool build_id(struct resolve_elf *e, char *hex, size_t size)
+{
+	size_t i, off, name_off, desc_off, k;
+	const unsigned char *id;
+	GElf_Nhdr nh;
+	Elf_Data *d;
+
+	for (i = 0; i < e->phnum; i++) {
+		if (e->phdr[i].p_type != PT_NOTE)
+			continue;
+		d = elf_getdata_rawchunk(e->elf, e->phdr[i].p_offset, e->phdr[i].p_filesz,
+					 ELF_T_NHDR);
+		for (off = 0; d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off));) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((char *)d->d_buf + name_off, "GNU", 4) || !nh.n_descsz ||
+			    2 * nh.n_descsz >= size)
+				continue;
+			id = (const unsigned char *)d->d_buf + desc_off;
+			for (k = 0; k < nh.n_descsz; k++)
+				snprintf(hex + 2 * k, 3, "%02x", id[k]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The .symtab to read for locals: the file's own, else that of its debug
+ * file /usr/lib/debug/.build-id/xx/yyyy.debug (a -dbg/-dbgsym package),
+ * whose symbols have the same addresses; the offsets still come from this
+ * file's program headers.
+ */
+static const struct symtab *local_table(struct resolve_elf *e)
+{
+	static const struct symtab none;
+	char hex[2 * 64 + 1], path[PATH_MAX];
+	char saved[sizeof(errbuf)];
+	struct resolve_elf *d;
+
+	if (e->tab[0].count || e->debug_tried)
+		return e->debug ? &e->debug->tab[0] : &e->tab[0];
+	e->debug_tried = true;
+	if (!build_id(e, hex, sizeof(hex)))
+		return &none;
+	snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
+	if (access(path, R_OK))
+		return &none;
+	memcpy(saved, errbuf, sizeof(saved));
+	d = resolve_open(path);
+	memcpy(errbuf, saved, sizeof(saved));
+	if (d && d->tab[0].count && d->is64 == e->is64 && d->ehdr.e_machine == e->ehdr.e_machine)
+		e->debug = d;
+	else
+		resolve_close(d);
+	return e->debug ? &e->debug->tab[0] : &none;
 }
 
 /* ---- symbols ---- */
@@ -984,17 +1048,21 @@ static int explain_import(struct resolve_elf *e, const struct query *q)
 
 static int explain_missing(struct resolve_elf *e, const struct query *q, const struct scan *sc)
 {
+	char hex[2 * 64 + 1];
+
 	if (sc->undef)
 		return explain_import(e, q);
 	if (sc->other)
 		return set_err(-ENOENT, "'%s' is a %s, not a function", q->base, sc->other);
-	if (!e->tab[0].count)
-		return set_err(-ENOENT, "no function '%s': the file is stripped (no .symtab), "
-			       "only its %s functions are visible; install its debug symbols "
-			       "(the -dbg/-dbgsym package), use an unstripped build, or probe a "
-			       "raw offset (PATH:0xOFFSET)", q->base,
-			       e->tab[1].count ? "exported" : "(no)");
-	return set_err(-ENOENT, "no function '%s' in .symtab or .dynsym", q->base);
+	if (local_table(e)->count)
+		return set_err(-ENOENT, "no function '%s' in .symtab or .dynsym", q->base);
+	set_err(-ENOENT, "no function '%s': the file is stripped (no .symtab), only its %s "
+		"functions are visible; install its debug symbols (the -dbg/-dbgsym package",
+		q->base, e->tab[1].count ? "exported" : "(no)");
+	if (build_id(e, hex, sizeof(hex)))
+		add_err(" that has /usr/lib/debug/.build-id/%.2s/%s.debug", hex, hex + 2);
+	add_err("), use an unstripped build, or probe a raw offset (PATH:0xOFFSET)");
+	return -ENOENT;
 }
 
 /* ---- picking one ---- */
@@ -1087,8 +1155,9 @@ static int loc_fill(struct resolve_elf *e, const struct cand *c, uint64_t add,
 	if ((c->size && add >= c->size) ||
 	    (!c->size && add >= p->p_filesz - (c->addr - p->p_vaddr)))
 		return set_err(-ERANGE, "+%" PRIu64 " (0x%" PRIx64 ") is past the end of '%.*s'"
-			       ", which is %" PRIu64 " bytes long", add, add, (int)c->len,
-			       c->name, c->size);
+			       " (%" PRIu64 " bytes%s)", add, add, (int)c->len, c->name,
+			       c->size ? c->size : p->p_filesz - (c->addr - p->p_vaddr),
+			       c->size ? "" : " to the end of its segment: its size is unknown");
 	loc->symbol = strndup(c->name, c->len);
 	if (!loc->symbol)
 		return -ENOMEM;
@@ -1115,7 +1184,7 @@ int resolve_symbol(struct resolve_elf *e, const char *name, uint64_t add,
 	query_init(&q, name);
 	if (!q.len || (q.ver && !*q.ver))
 		return set_err(-EINVAL, "bad symbol '%s': want NAME, NAME@VER or NAME@@VER", name);
-	ret = scan_table(e, &e->tab[0], &q, &sc);
+	ret = scan_table(e, local_table(e), &q, &sc);
 	if (!ret)
 		ret = scan_dynsym(e, &q, &sc);
 	if (ret)
@@ -1206,7 +1275,7 @@ int resolve_glob(struct resolve_elf *e, const char *pattern, size_t max,
 	*locs = NULL;
 	*n = 0;
 	errbuf[0] = '\0';
-	ret = glob_table(e, &e->tab[0], pattern, &sc);
+	ret = glob_table(e, local_table(e), pattern, &sc);
 	if (!ret)
 		ret = glob_table(e, &e->tab[1], pattern, &sc);
 	if (ret)
@@ -1214,7 +1283,7 @@ int resolve_glob(struct resolve_elf *e, const char *pattern, size_t max,
 	sc.n = dedup(sc.v, sc.n);
 	if (!sc.n) {
 		ret = set_err(-ENOENT, "no function matches '%s'%s", pattern,
-			      e->tab[0].count ? "" : " (the file is stripped: only exported "
+			      local_table(e)->count ? "" : " (the file is stripped: only exported "
 			      "functions are visible)");
 		goto out_free;
 	}
@@ -1256,18 +1325,19 @@ out_free:
 /* The function holding virtual address @addr, under its best name. */
 static bool func_at(struct resolve_elf *e, uint64_t addr, struct cand *out)
 {
+	const struct symtab *tabs[2] = { local_table(e), &e->tab[1] };
 	bool found = false;
 	struct cand c;
 	struct sym s;
 	size_t t, i;
 
 	for (t = 0; t < 2; t++) {
-		for (i = 0; i < e->tab[t].count; i++) {
-			sym_read(&e->tab[t], e->is64, i, &s);
+		for (i = 0; i < tabs[t]->count; i++) {
+			sym_read(tabs[t], e->is64, i, &s);
 			if (!is_func(&s) || s.shndx == SHN_UNDEF || addr < s.value ||
 			    (s.size ? addr - s.value >= s.size : addr != s.value))
 				continue;
-			cand_from(&c, &e->tab[t], &s, NULL);
+			cand_from(&c, tabs[t], &s, NULL);
 			if (!found || cand_better(&c, out))
 				*out = c;
 			found = true;

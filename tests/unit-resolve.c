@@ -159,7 +159,7 @@ static int setup(void **state)
 	const char *root = getenv("UPROBE_ROOT");
 	char cwd[PATH_MAX - 64];
 
-	if (root && chdir(root))
+	if (root && *root && chdir(root))
 		return -1;
 	if (access(FX "/resolve-main.c", R_OK) || !getcwd(cwd, sizeof(cwd))) {
 		fprintf(stderr, "unit-resolve: run from the repository root or set UPROBE_ROOT\n");
@@ -507,6 +507,7 @@ static void test_stripped(void **state)
 	assert_non_null(strstr(resolve_errmsg(), "stripped"));
 	assert_non_null(strstr(resolve_errmsg(), "debug"));
 	assert_non_null(strstr(resolve_errmsg(), "0xOFFSET"));
+	assert_non_null(strstr(resolve_errmsg(), "/usr/lib/debug/.build-id/"));
 	resolve_close(e);
 	e = open_fx("lib-stripped.so");
 	assert_int_equal(resolve_symbol(e, "rf_lib_local", 0, &loc), -ENOENT);
@@ -556,6 +557,44 @@ static void test_versions(void **state)
 	check_version(e, LIBC, "memcpy@GLIBC_2.2.5", "memcpy@GLIBC_2.2.5");
 	assert_int_equal(resolve_symbol(e, "memcpy", 0, &loc), 0);
 	assert_true(loc.ifunc);
+	resolve_loc_clear(&loc);
+	resolve_close(e);
+}
+
+/* A stripped library's locals come from its debug file (libc6-dbg). */
+static void test_debug_file(void **state)
+{
+	char cmd[256], line[512], dbg[PATH_MAX] = "", *id;
+	uint64_t addr, size, off;
+	struct resolve_elf *e;
+	struct resolve_loc loc;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "readelf -nW %s", LIBC);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if ((id = strstr(line, "Build ID: ")) && strlen(id) > 12) {
+			id += 10;
+			id[strcspn(id, "\n")] = '\0';
+			snprintf(dbg, sizeof(dbg), "/usr/lib/debug/.build-id/%.2s/%s.debug", id,
+				 id + 2);
+		}
+	pclose(f);
+	if (!dbg[0] || access(dbg, R_OK))
+		skip();	/* libc6-dbg is not installed */
+	/* The debug file's segments are empty: the offset is from libc's own headers. */
+	assert_int_equal(ref_funcs(dbg, "_int_malloc", true, &addr, &size, 1), 1);
+	off = ref_off(LIBC, addr);
+	e = resolve_open(LIBC);
+	assert_non_null(e);
+	if (resolve_symbol(e, "_int_malloc", 0, &loc))
+		fail_msg("%s", resolve_errmsg());
+	assert_int_equal(loc.offset, off);
+	assert_int_equal(loc.size, size);
+	resolve_loc_clear(&loc);
+	assert_int_equal(resolve_symbol(e, "_int_malloc", size, &loc), -ERANGE);
+	assert_int_equal(resolve_symbol(e, "malloc", 0, &loc), 0);
 	resolve_loc_clear(&loc);
 	resolve_close(e);
 }
@@ -653,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_not_functions),
 		cmocka_unit_test(test_stripped),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_debug_file),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_find_path),
 	};
