@@ -264,6 +264,8 @@ static int check_file(const char *path)
 		return set_err(-errno, "cannot open: %s", strerror(errno));
 	n = read(fd, magic, sizeof(magic));
 	close(fd);
+	if (n >= 2 && magic[0] == '#' && magic[1] == '!')
+		return set_err(-ENOEXEC, "a script, not an ELF file: probe its interpreter");
 	if (n != (ssize_t)sizeof(magic) || memcmp(magic, ELFMAG, SELFMAG) != 0)
 		return set_err(-ENOEXEC, "not an ELF file");
 	return 0;
@@ -1210,13 +1212,33 @@ static int cmp_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/* @name without "@VER", NUL-terminated: @name itself or a copy in *@buf. */
+static const char *bare_name(const char *name, char **buf, size_t *size)
+{
+	size_t len = base_len(name);
+	char *nb;
+
+	if (!name[len])
+		return name;
+	if (len >= *size) {
+		nb = realloc(*buf, len + 64);
+		if (!nb)
+			return NULL;
+		*buf = nb;
+		*size = len + 64;
+	}
+	memcpy(*buf, name, len);
+	(*buf)[len] = '\0';
+	return *buf;
+}
+
 /* Every visible function of @t whose name without @VER matches @pattern. */
 static int glob_table(struct resolve_elf *e, const struct symtab *t, const char *pattern,
 		      struct scan *sc)
 {
-	char *buf = NULL, *nb;
-	size_t bufsize = 0, len, i;
+	size_t bufsize = 0, i;
 	const char *name;
+	char *buf = NULL;
 	struct sym s;
 	int ret = 0;
 
@@ -1224,22 +1246,10 @@ static int glob_table(struct resolve_elf *e, const struct symtab *t, const char 
 		sym_read(t, e->is64, i, &s);
 		if (!is_func(&s) || s.shndx == SHN_UNDEF || sym_hidden(t, &s))
 			continue;
-		name = s.name;
-		len = base_len(name);
-		if (name[len]) {
-			if (len >= bufsize) {
-				nb = realloc(buf, len + 64);
-				if (!nb) {
-					ret = -ENOMEM;
-					break;
-				}
-				buf = nb;
-				bufsize = len + 64;
-			}
-			name = memcpy(buf, name, len);
-			buf[len] = '\0';
-		}
-		if (fnmatch(pattern, name, 0) == 0)
+		name = bare_name(s.name, &buf, &bufsize);
+		if (!name)
+			ret = -ENOMEM;
+		else if (fnmatch(pattern, name, 0) == 0)
 			ret = cand_add(sc, t, &s, NULL);
 	}
 	free(buf);

@@ -676,6 +676,11 @@ static void test_find_path(void **state)
 	assert_int_equal(errno, ENOEXEC);
 	assert_non_null(strstr(resolve_errmsg(), "not an ELF"));
 	assert_null(resolve_find_path(""));
+	assert_int_equal(build("printf '#!/bin/sh\\nexit 0\\n' >%s && chmod 755 %s",
+			       fx("rf-script"), fx("rf-script")), 0);
+	assert_null(resolve_find_path(fx("rf-script")));
+	assert_int_equal(errno, ENOEXEC);
+	assert_non_null(strstr(resolve_errmsg(), "script"));
 }
 
 int main(void)
