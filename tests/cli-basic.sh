@@ -42,7 +42,7 @@ run "$UPROBE" add -n -r "$FIX:func_a" 'ret=$retval:s32'
 expect_match "dry run of a return probe" "$out" "^r:uprobes/func_a__return $FIX:0x[0-9a-f]+ ret=\\\$retval:s32$"
 run "$UPROBE" add -n "$FIX:func_a%return"
 expect_match "%return suffix" "$out" "^r:uprobes/func_a__return "
-run "$UPROBE" add -n -g mine -e ev "$FIX:func_a+4"
+run "$UPROBE" add -n -g mine -e ev "$FIX:func_a+3"
 expect_match "-g, -e and SYMBOL+OFF" "$out" "^p:mine/ev $FIX:0x"
 run "$UPROBE" --json add -n "$FIX:func_a" %di
 check "add --json is an array of probes" python3 -c '

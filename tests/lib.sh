@@ -73,13 +73,19 @@ need_tracefs() {
 	exit 0
 }
 
-# new_group: a group of this run's own (random suffix), removed on exit
-# whatever happens, with every event in it disabled first.
+# new_group VAR: a group of this run's own (random suffix) in $VAR, removed
+# on exit whatever happens, with every event in it disabled first. (Not in
+# a $(...) subshell: the trap and the list must live in the test's shell.)
 new_group() {
+	if [ $# -ne 1 ]; then
+		echo "lib.sh: use 'new_group VAR', not \$(new_group): a subshell loses the cleanup trap" >&2
+		return 1
+	fi
 	local g="ut_$(tr -dc a-z0-9 </dev/urandom | head -c 8)"
 	T_GROUPS="${T_GROUPS:-} $g"
-	trap cleanup_groups EXIT INT TERM
-	echo "$g"
+	trap cleanup_groups EXIT
+	trap 'cleanup_groups; exit 130' INT TERM
+	printf -v "$1" '%s' "$g"
 }
 cleanup_groups() {
 	local g ev
@@ -92,7 +98,11 @@ cleanup_groups() {
 		done
 	done
 }
-# hits GROUP EVENT PATH: the event's count from uprobe_profile.
+# hits GROUP EVENT: the event's count. uprobe_profile names no group, but
+# lists the probes in uprobe_events' order: take the line at the same index.
 hits() {
-	awk -v p="$3" -v e="$2" '$1 == p && $2 == e { print $3 }' "$TRACEFS/uprobe_profile"
+	local n
+	n=$(grep -n "^[pr]:$1/$2 " "$TRACEFS/uprobe_events" | head -1 | cut -d: -f1)
+	[ -n "$n" ] || return 1
+	sed -n "${n}p" "$TRACEFS/uprobe_profile" | awk -v e="$2" '$2 == e { print $3 }'
 }

@@ -6,8 +6,8 @@ need_tracefs
 
 FIX=$OUT/target
 cc_fixture "$FIX" "$TESTS_DIR/fixtures/target.c" -O2 || { fail "build fixture"; finish; exit 1; }
-G=$(new_group)
-G2=$(new_group)
+new_group G
+new_group G2
 others() { grep -v -e "^[pr]:$G/" -e "^[pr]:$G2/" "$TRACEFS/uprobe_events"; }
 
 # an event of another group, which nothing below may touch
@@ -18,11 +18,15 @@ before_others=$(others)
 
 # the file offset, from the program headers, independently of the tool
 off_of() {
-	local addr
+	local addr a type off va fs ms rest
 	addr=$(nm "$FIX" | awk -v s="$1" '$3 == s { print $1 }')
-	readelf -lW "$FIX" | awk -v a=$((16#$addr)) '$1 == "LOAD" {
-		off = strtonum($2); va = strtonum($3); sz = strtonum($5)
-		if (a >= va && a < va + sz) printf "0x%x\n", a - va + off }'
+	a=$((16#$addr))
+	while read -r type off va _ fs ms rest; do
+		[ "$type" = LOAD ] || continue
+		if [ $a -ge $((va)) ] && [ $a -lt $((va + ms)) ]; then
+			printf '0x%x\n' $((a - va + off))
+		fi
+	done < <(readelf -lW "$FIX")
 }
 
 run "$UPROBE" add -g "$G" "$FIX:func_a" %di
@@ -44,9 +48,9 @@ run "$UPROBE" enable "$G/func_a" "$G/func_a__return"
 expect_eq "enable" "$rc" 0
 expect_eq "enabled at the top level" "$(cat "$TRACEFS/events/$G/func_a/enable")" 1
 "$FIX" 7 >/dev/null
-expect_eq "hits of the entry probe equal the calls" "$(hits "$G" func_a "$FIX")" 7
-expect_eq "hits of the return probe equal the calls" "$(hits "$G" func_a__return "$FIX")" 7
-expect_eq "a disabled probe counts nothing" "$(hits "$G" func_a_1 "$FIX")" 0
+expect_eq "hits of the entry probe equal the calls" "$(hits "$G" func_a)" 7
+expect_eq "hits of the return probe equal the calls" "$(hits "$G" func_a__return)" 7
+expect_eq "a disabled probe counts nothing" "$(hits "$G" func_a_1)" 0
 
 run "$UPROBE" list "$G/*"
 expect_eq "list" "$rc" 0
