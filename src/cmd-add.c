@@ -366,6 +366,11 @@ int cmd_add(int argc, char **argv)
 		resolve_failed(&o, ret);
 		goto out_free;
 	}
+	for (i = 0; i < nlocs; i++)
+		if (locs[i].ifunc && !t.glob)
+			warn("'%s' is an IFUNC: this probes its resolver, which runs "
+			     "once when the library loads, not the implementation it picks",
+			     locs[i].symbol);
 	probes = calloc(nlocs, sizeof(*probes));
 	if (!probes)
 		goto out_free;
