@@ -83,6 +83,8 @@ int cmd_del(int argc, char **argv);
 int cmd_clear(int argc, char **argv);
 int cmd_enable(int argc, char **argv);
 int cmd_disable(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 /* JSON helpers: strings are escaped so any bytes give valid JSON. */
 void json_str(FILE *f, const char *s);

@@ -28,6 +28,8 @@ static const struct cmd cmds[] = {
 	{ "clear", cmd_clear, "remove every uprobe event, or a group's", NEEDS_TRACEFS },
 	{ "enable", cmd_enable, "enable uprobe events at the top level", NEEDS_TRACEFS },
 	{ "disable", cmd_disable, "disable uprobe events at the top level", NEEDS_TRACEFS },
+	{ "stream", cmd_stream, "show every hit of uprobe events as it happens", NEEDS_TRACEFS },
+	{ "profile", cmd_profile, "show how often each uprobe event fired", NEEDS_TRACEFS },
 	{ "help", cmd_help, "list the commands, or show one's help", 0 },
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "stream.h"
 #include "tfs.h"
 
 struct global_opts g_opts;
@@ -117,8 +118,10 @@ int cli_tracefs(void)
 {
 	int ret = tfs_init(g_opts.tracefs);
 
-	if (ret == 0)
+	if (ret == 0) {
+		stream_reap(tfs_dir());	/* instances of streams killed by SIGKILL */
 		return 0;
+	}
 	switch (ret) {
 	case -EACCES:
 		err("cannot use tracefs: permission denied");

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe profile: how often each event fired (uprobe_profile), sorted. */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "stream.h"
+#include "tfs.h"
+
+struct profile_args {
+	char **pat;
+	size_t npat;
+	double interval;
+	unsigned long count;
+};
+
+static const struct argp_option profile_options[] = {
+	{ "interval", 'i', "S", 0,
+	  "Refresh every S seconds with hits per second, like top", 0 },
+	{ "count", 'c', "N", 0, "With --interval: stop after N refreshes", 0 },
+	{ 0 }
+};
+
+static error_t profile_parse(int key, char *arg, struct argp_state *state)
+{
+	struct profile_args *a = state->input;
+	char *end;
+
+	switch (key) {
+	case 'i':
+		errno = 0;
+		a->interval = strtod(arg, &end);
+		if (errno || end == arg || *end || !isfinite(a->interval) ||
+		    a->interval < 0.01 || a->interval > 86400)
+			argp_error(state, "--interval takes seconds from 0.01 to 86400, "
+				   "not '%s'", arg);
+		break;
+	case 'c':
+		errno = 0;
+		a->count = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || arg[0] == '-' || !a->count)
+			argp_error(state, "--count takes a number above 0, not '%s'", arg);
+		break;
+	case ARGP_KEY_ARG:
+		a->pat = state->argv + state->next - 1;
+		a->npat = state->argc - state->next + 1;
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (a->count && !a->interval)
+			argp_error(state, "--count counts refreshes: it needs --interval");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child profile_children[] = {
+	{ &global_argp, 0, "Global options:", 0 },
+	{ 0 }
+};
+
+static const struct argp profile_argp = {
+	profile_options, profile_parse, "[EVENT...]",
+	"Show how many times each uprobe event fired (the kernel's "
+	"uprobe_profile), most first.\v"
+	"EVENT is GRP/EVENT, or EVENT in the group 'uprobes'; globs allowed; "
+	"none means every uprobe event. The kernel counts every hit of a "
+	"probe, enabled or not, from the moment it was added. With --interval, "
+	"the view refreshes with hits per second until interrupted. See "
+	"uprobe-profile(8).",
+	profile_children, NULL, NULL
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	stop = sig;
+}
+
+/* Previous totals by GRP/EVENT, for the per-second rates. */
+struct prev {
+	char name[2 * PROBE_MAX_EVENT_NAME + 2];
+	unsigned long hits;
+};
+
+static const char *grp(const struct probe *p)
+{
+	return p->group ? p->group : PROBE_DEFAULT_GROUP;
+}
+
+static bool find_prev(const struct prev *pv, size_t n, const char *name,
+		      unsigned long *hits)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(pv[i].name, name) == 0) {
+			*hits = pv[i].hits;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * One snapshot: the matching events' rows, with deltas against *@pv,
+ * which is replaced by this snapshot's totals. Returns 0, or -1 after an
+ * error was shown.
+ */
+static int snapshot(struct profile_args *a, struct tfs_event **ev, size_t *n,
+		    struct stream_prof_row **rows, size_t *nrows, struct prev **pv,
+		    size_t *npv, bool quiet)
+{
+	size_t *sel = NULL, nsel = 0, i;
+	struct prev *np = NULL;
+	int ret;
+
+	ret = tfs_events(ev, n);
+	if (ret) {
+		err_errno(ret, "reading uprobe_events");
+		return -1;
+	}
+	/* an interval view goes on when a pattern matches nothing yet */
+	if (quiet) {
+		size_t k, j;
+
+		sel = calloc(*n ? *n : 1, sizeof(*sel));
+		for (k = 0; sel && k < *n; k++) {
+			for (j = 0, ret = !a->npat; j < a->npat && !ret; j++)
+				ret = tfs_match(a->pat[j], PROBE_DEFAULT_GROUP,
+						grp((*ev)[k].probe), (*ev)[k].probe->event);
+			if (ret)
+				sel[nsel++] = k;
+		}
+		ret = sel ? 0 : -1;
+	} else {
+		ret = cli_select(*ev, *n, a->pat, a->npat, PROBE_DEFAULT_GROUP, &sel,
+				 &nsel);
+	}
+	if (ret) {
+		free(sel);
+		return -1;
+	}
+	*rows = calloc(nsel ? nsel : 1, sizeof(**rows));
+	np = calloc(nsel ? nsel : 1, sizeof(*np));
+	if (!*rows || !np) {
+		free(sel);
+		free(np);
+		err_errno(-ENOMEM, "profile");
+		return -1;
+	}
+	for (i = 0; i < nsel; i++) {
+		const struct tfs_event *t = &(*ev)[sel[i]];
+		unsigned long before;
+
+		snprintf(np[i].name, sizeof(np[i].name), "%s/%s", grp(t->probe),
+			 t->probe->event);
+		np[i].hits = t->hits;
+		(*rows)[i].probe = t->probe;
+		(*rows)[i].hits = t->hits;
+		if (find_prev(*pv, *npv, np[i].name, &before) && t->hits >= before)
+			(*rows)[i].delta = t->hits - before;
+	}
+	free(*pv);
+	*pv = np;
+	*npv = nsel;
+	*nrows = nsel;
+	free(sel);
+	return 0;
+}
+
+static double mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void sleep_for(double secs)
+{
+	struct timespec t = { (time_t)secs, (long)((secs - (time_t)secs) * 1e9) };
+
+	/* a signal cuts it short, and the loop sees stop */
+	nanosleep(&t, NULL);
+}
+
+static int refresh(struct profile_args *a)
+{
+	bool tty = isatty(STDOUT_FILENO) && !g_opts.json;
+	struct prev *pv = NULL;
+	size_t npv = 0;
+	unsigned long k;
+	double last;
+	int ret = 0;
+
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	signal(SIGHUP, on_stop);
+	signal(SIGPIPE, SIG_IGN);
+	last = mono_now();
+	for (k = 0; !stop && (!a->count || k <= a->count); k++) {
+		struct stream_prof_row *rows = NULL;
+		struct tfs_event *ev = NULL;
+		size_t n = 0, nrows = 0;
+		double now = mono_now(), secs = now - last;
+
+		if (snapshot(a, &ev, &n, &rows, &nrows, &pv, &npv, k > 0)) {
+			ret = -1;
+			break;
+		}
+		last = now;
+		if (k > 0) {
+			stream_prof_sort(rows, nrows, true);
+			if (tty)
+				fputs("\033[H\033[2J", stdout);
+			else if (!g_opts.json && k > 1)
+				putchar('\n');
+			if (!g_opts.json)
+				printf("every %.2fs, %zu events\n", a->interval, nrows);
+			ret = stream_prof_print(stdout, rows, nrows, g_opts.json, secs);
+		}
+		free(rows);
+		tfs_events_free(ev, n);
+		if (ret)
+			break;
+		if (!a->count || k < a->count)
+			sleep_for(a->interval);
+	}
+	free(pv);
+	/* a closed pipe is how `| head` ends us: no error */
+	return ret && ret != -EPIPE ? -1 : 0;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	struct profile_args a = { 0 };
+	struct stream_prof_row *rows = NULL;
+	struct tfs_event *ev = NULL;
+	size_t n = 0, nrows = 0, npv = 0;
+	struct prev *pv = NULL;
+	int status = EXIT_FAIL;
+
+	if (cli_parse(&profile_argp, argc, argv, &a))
+		return EXIT_FAIL;
+	if (a.interval > 0)
+		return refresh(&a) ? EXIT_FAIL : EXIT_OK;
+	if (snapshot(&a, &ev, &n, &rows, &nrows, &pv, &npv, false))
+		goto out_free;
+	stream_prof_sort(rows, nrows, false);
+	if (!stream_prof_print(stdout, rows, nrows, g_opts.json, 0) || errno == EPIPE)
+		status = EXIT_OK;
+out_free:
+	free(pv);
+	free(rows);
+	tfs_events_free(ev, n);
+	return status;
+}

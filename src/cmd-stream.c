@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe stream: every hit of the events, as it happens, from a private instance. */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "stream.h"
+#include "tfs.h"
+
+/* How long one wait lasts: what a slow event stream waits to be shown. */
+#define TICK_MS 100
+
+struct stream_args {
+	char **pat;
+	size_t npat;
+	char **cmd;		/* after "--" */
+	pid_t pid;
+	const char *filter;
+	double duration;
+	unsigned long count;
+	size_t buffer_kb;
+	bool latency, stack;
+};
+
+enum {
+	OPT_BUFFER = 'b', OPT_COUNT = 'c', OPT_DURATION = 'd', OPT_FILTER = 'f',
+	OPT_LATENCY = 'l', OPT_PID = 'p', OPT_STACK = 's',
+};
+
+static const struct argp_option stream_options[] = {
+	{ "pid", OPT_PID, "PID", 0, "Only process PID (all its threads)", 0 },
+	{ "filter", OPT_FILTER, "EXPR", 0,
+	  "The kernel's event filter, e.g. 'len > 10 && s ~ \"a*\"'", 0 },
+	{ "duration", OPT_DURATION, "S", 0, "Stop after S seconds (decimals allowed)", 0 },
+	{ "count", OPT_COUNT, "N", 0, "Stop after N events", 0 },
+	{ "latency", OPT_LATENCY, NULL, 0,
+	  "Pair entry and return probes of a function per thread: each "
+	  "call's duration, and a log2 histogram at the end", 0 },
+	{ "stack", OPT_STACK, NULL, 0, "The user stack of each event, symbolized", 0 },
+	{ "buffer-size", OPT_BUFFER, "KB", 0,
+	  "Ring buffer per CPU, in KiB (default 8192)", 0 },
+	{ 0 }
+};
+
+static int parse_num(struct argp_state *state, const char *opt, const char *arg,
+		     unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || *out > max)
+		argp_error(state, "%s takes a whole number up to %lu, not '%s'", opt,
+			   max, arg);
+	return 0;
+}
+
+static error_t stream_parse(int key, char *arg, struct argp_state *state)
+{
+	struct stream_args *a = state->input;
+	unsigned long v;
+	char *end;
+
+	switch (key) {
+	case OPT_PID:
+		parse_num(state, "--pid", arg, INT_MAX, &v);
+		if (v == 0)
+			argp_error(state, "--pid takes a process id, not '%s'", arg);
+		a->pid = (pid_t)v;
+		break;
+	case OPT_FILTER:
+		if (!arg[0] || strchr(arg, '\n'))
+			argp_error(state, "--filter takes one line of the kernel's "
+				   "filter syntax, not '%s'", arg);
+		a->filter = arg;
+		break;
+	case OPT_DURATION:
+		errno = 0;
+		a->duration = strtod(arg, &end);
+		if (errno || end == arg || *end || !(a->duration > 0) ||
+		    !isfinite(a->duration) || a->duration > 1e9)
+			argp_error(state, "--duration takes seconds above 0, not '%s'", arg);
+		break;
+	case OPT_COUNT:
+		parse_num(state, "--count", arg, ULONG_MAX, &a->count);
+		if (!a->count)
+			argp_error(state, "--count takes a number above 0, not '%s'", arg);
+		break;
+	case OPT_BUFFER:
+		parse_num(state, "--buffer-size", arg, 4UL << 20, &v);
+		if (v < 4)
+			argp_error(state, "--buffer-size takes KiB per CPU, 4 or more, "
+				   "not '%s'", arg);
+		a->buffer_kb = v;
+		break;
+	case OPT_LATENCY:
+		a->latency = true;
+		break;
+	case OPT_STACK:
+		a->stack = true;
+		break;
+	case ARGP_KEY_ARG:
+		a->pat = state->argv + state->next - 1;
+		a->npat = state->argc - state->next + 1;
+		state->next = state->argc;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child stream_children[] = {
+	{ &global_argp, 0, "Global options:", 0 },
+	{ 0 }
+};
+
+static const struct argp stream_argp = {
+	stream_options, stream_parse, "[EVENT...] [-- CMD [ARG...]]",
+	"Show every hit of uprobe events as it happens, one line each (one "
+	"JSON object each with --json).\v"
+	"EVENT is GRP/EVENT, or EVENT in the group 'uprobes'; globs allowed; "
+	"none means every uprobe event. The events are enabled in a private "
+	"tracefs instance (instances/uprobe-PID), removed again however the "
+	"stream ends. With -- CMD, CMD is started with the events already "
+	"enabled, only its events (and its children's) are shown, and the "
+	"stream ends when it does, with its exit status. Lost events are "
+	"reported on stderr; the exit status is then 2. See uprobe-stream(8).",
+	stream_children, NULL, NULL
+};
+
+static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t signal_from_process;
+static volatile sig_atomic_t child_exited;
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	if (sig == SIGCHLD) {
+		child_exited = 1;
+		return;
+	}
+	got_signal = sig;
+	/* from kill(1), not from the terminal (which signals CMD itself) */
+	signal_from_process = si && si->si_code == SI_USER;
+}
+
+static void set_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO;	/* no SA_RESTART: poll() returns */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	/* a closed output shows as EPIPE from write() */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * CMD is forked now and waits on a pipe; it runs (execvp) once the
+ * events are enabled with its pid in set_event_pid.
+ */
+static pid_t fork_cmd(char **cmd, int *go_fd)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		signal(SIGPIPE, SIG_DFL);
+		if (read(p[0], &c, 1) != 1)
+			_exit(127);	/* the stream failed to start */
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "uprobe stream: cannot run '%s': %s\n", cmd[0],
+			strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(p[0]);
+	*go_fd = p[1];
+	return pid;
+}
+
+static int status_of(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_FAIL;
+}
+
+static double mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void report_lost(struct stream *s, bool final, unsigned long long *said)
+{
+	struct stream_lost l;
+	char per[512];
+	size_t len = 0;
+	int i;
+
+	if (stream_lost(s, &l) || l.total <= *said)
+		return;
+	per[0] = '\0';
+	for (i = 0; i < l.ncpu && len < sizeof(per) - 40; i++)
+		if (l.per_cpu[i])
+			len += snprintf(per + len, sizeof(per) - len, "%scpu%d: %llu",
+					len ? ", " : "", i, l.per_cpu[i]);
+	warn("%s%llu events lost (%s)", final ? "" : "so far ", l.total, per);
+	if (final)
+		note("hint: a bigger --buffer-size (KiB per CPU) or a narrower "
+		     "--filter helps");
+	*said = l.total;
+}
+
+static void err_filter(int ret, const char *expr)
+{
+	int pos = stream_errpos();
+
+	if (ret != -EINVAL) {
+		err("cannot set --filter: %s", stream_errmsg());
+		return;
+	}
+	err("the kernel refused --filter '%s': %s", expr, stream_errmsg());
+	if (pos >= 0) {
+		note("%s", expr);
+		note("%*s^", pos, "");
+	}
+}
+
+struct run {
+	struct stream_args *a;
+	struct stream *s;
+	pid_t child;
+	int go_fd;
+	int child_status;
+	bool child_done;
+};
+
+static bool child_gone(struct run *r)
+{
+	int st;
+
+	if (r->child <= 0 || r->child_done)
+		return r->child_done;
+	if (waitpid(r->child, &st, WNOHANG) == r->child) {
+		r->child_done = true;
+		r->child_status = status_of(st);
+	}
+	return r->child_done;
+}
+
+/* The stream until one of its ends; 0, or -errno from the reader. */
+static int loop(struct run *r)
+{
+	double end = r->a->duration > 0 ? mono_now() + r->a->duration : 0;
+	unsigned long long said = 0;
+	double last_warn = 0;
+	int ret;
+
+	for (;;) {
+		int wait = TICK_MS;
+
+		if (end) {
+			double left = end - mono_now();
+
+			if (left <= 0)
+				return 0;
+			if (left * 1000 < wait)
+				wait = (int)(left * 1000) + 1;
+		}
+		ret = stream_poll(r->s, wait);
+		if (ret < 0)
+			return ret;
+		if (got_signal || stream_done(r->s) || (r->child > 0 && child_gone(r)))
+			return 0;
+		if (mono_now() - last_warn >= 1) {
+			report_lost(r->s, false, &said);
+			last_warn = mono_now();
+		}
+	}
+}
+
+static int setup(struct run *r, struct tfs_event *ev, const size_t *sel, size_t nsel)
+{
+	struct stream_args *a = r->a;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < nsel; i++) {
+		ret = stream_add(r->s, ev[sel[i]].probe);
+		if (ret) {
+			err_errno(ret, "%s", stream_errmsg());
+			return ret;
+		}
+	}
+	if (a->filter && (ret = stream_filter(r->s, a->filter))) {
+		err_filter(ret, a->filter);
+		return ret;
+	}
+	if (a->cmd) {
+		r->child = fork_cmd(a->cmd, &r->go_fd);
+		if (r->child < 0) {
+			ret = -errno;
+			err_errno(ret, "cannot start '%s'", a->cmd[0]);
+			return ret;
+		}
+	}
+	if (a->pid || r->child > 0) {
+		ret = stream_pid(r->s, a->pid ? a->pid : r->child, r->child > 0);
+		if (ret) {
+			err("%s", stream_errmsg());
+			return ret;
+		}
+	}
+	ret = stream_start(r->s);
+	if (ret)
+		err_errno(ret, "cannot start the stream: %s", stream_errmsg());
+	return ret;
+}
+
+/* After the stream: CMD's status, once it ends (a kill(1) is passed on). */
+static int wait_child(struct run *r)
+{
+	int st;
+
+	if (r->go_fd >= 0)
+		close(r->go_fd);	/* not started: it exits 127 */
+	if (r->child_done)
+		return r->child_status;
+	if (got_signal && signal_from_process)
+		kill(r->child, got_signal);
+	while (waitpid(r->child, &st, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_FAIL;
+	return status_of(st);
+}
+
+static int select_events(struct stream_args *a, struct tfs_event **ev, size_t *n,
+			 size_t **sel, size_t *nsel)
+{
+	int ret = tfs_events(ev, n);
+
+	if (ret) {
+		err_errno(ret, "reading uprobe_events");
+		return -1;
+	}
+	ret = cli_select(*ev, *n, a->pat, a->npat, PROBE_DEFAULT_GROUP, sel, nsel);
+	if (ret < 0) {
+		err_errno(-ENOMEM, "selecting events");
+		return -1;
+	}
+	if (ret)
+		return -1;
+	if (!*nsel) {
+		err("no uprobe events to stream");
+		note("hint: add one first, e.g. 'uprobe add /bin/bash:readline'");
+		return -1;
+	}
+	return 0;
+}
+
+/* Split "[EVENT...] -- CMD [ARG...]" before argp sees it. */
+static int split_cmd(int argc, char **argv, struct stream_args *a)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			if (i + 1 < argc)
+				a->cmd = argv + i + 1;
+			argv[i] = NULL;
+			return i;
+		}
+	}
+	return argc;
+}
+
+int cmd_stream(int argc, char **argv)
+{
+	struct stream_args a = { 0 };
+	struct run r = { .a = &a, .go_fd = -1 };
+	struct stream_opts so = { 0 };
+	struct tfs_event *ev = NULL;
+	size_t n = 0, nsel = 0, *sel = NULL;
+	unsigned long long said = 0;
+	int status = EXIT_FAIL, ret, nargs;
+	bool had_dashes, started = false;
+
+	nargs = split_cmd(argc, argv, &a);
+	had_dashes = nargs < argc;
+	if (cli_parse(&stream_argp, nargs, argv, &a))
+		return EXIT_FAIL;
+	if (had_dashes && !a.cmd) {
+		err("nothing to run after '--'");
+		return EXIT_USAGE;
+	}
+	if (a.cmd && a.pid) {
+		err("--pid and -- CMD do not go together");
+		return EXIT_USAGE;
+	}
+	if (select_events(&a, &ev, &n, &sel, &nsel))
+		goto out_free;
+	so = (struct stream_opts){ .tracefs = tfs_dir(), .out_fd = STDOUT_FILENO,
+				   .json = g_opts.json, .latency = a.latency,
+				   .stack = a.stack, .buffer_kb = a.buffer_kb,
+				   .count = a.count };
+	fflush(stdout);
+	set_signals();
+	r.s = stream_new(&so);
+	if (!r.s) {
+		err("%s", stream_errmsg()[0] ? stream_errmsg() : strerror(errno));
+		goto out_free;
+	}
+	if (setup(&r, ev, sel, nsel))
+		goto out_stop;
+	started = true;
+	if (r.go_fd >= 0) {
+		/* the events are on: CMD may run */
+		if (write(r.go_fd, "g", 1) != 1)
+			warn("cannot start '%s'", a.cmd[0]);
+		close(r.go_fd);
+		r.go_fd = -1;
+	}
+	status = EXIT_OK;
+	ret = loop(&r);
+	if (ret == 0)
+		ret = stream_stop(r.s);
+	if (ret == 0)
+		ret = stream_finish(r.s);
+	if (ret && ret != -EPIPE) {
+		err_errno(ret, "reading the events");
+		status = EXIT_FAIL;
+	}
+	/* a closed pipe (| head) is a normal end; the output is gone */
+	report_lost(r.s, true, &said);
+	if (said && status == EXIT_OK)
+		status = EXIT_PARTIAL;
+out_stop:
+	stream_free(r.s);
+	if (r.child > 0 && started) {
+		status = wait_child(&r);
+	} else if (r.child > 0) {
+		close(r.go_fd);	/* it exits without running CMD */
+		waitpid(r.child, NULL, 0);
+	}
+out_free:
+	free(sel);
+	tfs_events_free(ev, n);
+	return status;
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The reader's insides, shared by src/stream*.c only. */
+#ifndef UPROBE_STREAM_INT_H
+#define UPROBE_STREAM_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "probe.h"
+#include "stream.h"
+
+struct tep_handle;
+struct tep_event;
+struct tracefs_instance;
+struct kbuffer;
+
+/* Output: lines are built here and written with write(2) in big chunks. */
+struct obuf {
+	char *buf;
+	size_t len, cap;
+	int fd;
+	int err;	/* the first write error, -errno */
+};
+
+int ob_init(struct obuf *o, int fd, size_t cap);
+void ob_free(struct obuf *o);
+int ob_flush(struct obuf *o);
+/* room for @n more bytes; flushes when the buffer is full */
+char *ob_room(struct obuf *o, size_t n);
+void ob_put(struct obuf *o, const char *s, size_t n);
+void ob_puts(struct obuf *o, const char *s);
+void ob_putc(struct obuf *o, char c);
+void ob_u64(struct obuf *o, uint64_t v);
+void ob_s64(struct obuf *o, int64_t v);
+void ob_hex(struct obuf *o, uint64_t v);	/* 0x... */
+/* ns as seconds with 9 decimals, exact */
+void ob_time(struct obuf *o, uint64_t ns);
+/* @s[0..n) between double quotes, C escapes (text) or JSON escapes */
+void ob_cstr(struct obuf *o, const char *s, size_t n);
+void ob_jstr(struct obuf *o, const char *s, size_t n);
+
+/* How one argument field is shown. */
+enum fkind {
+	FK_INT,		/* decimal, signed or not */
+	FK_HEX,		/* x8..x64: 0x... */
+	FK_CHAR,	/* 'c' */
+	FK_STR,		/* __data_loc string */
+};
+
+struct fplan {
+	char *name;
+	int offset;
+	int size;	/* of one element */
+	int n;		/* elements; 0: a scalar */
+	bool is_signed;
+	enum fkind kind;
+};
+
+/* How one event id is decoded. */
+struct eplan {
+	int id;
+	char *name;		/* "GRP/EVENT" */
+	const struct probe *probe;
+	bool ret;		/* a return probe: __probe_func, __probe_ret_ip */
+	bool ustack;		/* ftrace/user_stack */
+	int ip_off, func_off;	/* -1: none */
+	struct fplan *f;
+	size_t nf;
+	int lat_fn;		/* latency pairing: function index, -1 none */
+};
+
+/* From the text of the event's format file. */
+int eplan_build(struct eplan *ep, const char *group, const char *event,
+		const char *text);
+const struct fplan *eplan_field(const struct eplan *ep, const char *name);
+void eplan_clear(struct eplan *ep);
+
+/* tid -> tgid and comm, from /proc, else the kernel's saved lists */
+struct task_cache;
+struct task_cache *task_cache_new(const char *tracefs);
+void task_cache_free(struct task_cache *tc);
+/* *@comm points into the cache; valid until the next lookup */
+void task_lookup(struct task_cache *tc, int tid, int *tgid, const char **comm);
+/* forget entries older than a second, for comms changed by exec */
+void task_cache_age(struct task_cache *tc, uint64_t now_ns);
+
+/* One decoded event, before it is written. */
+struct ev {
+	const struct eplan *ep;
+	const unsigned char *data;
+	int size;
+	int cpu;
+	int tid;
+	uint64_t ts;
+	int64_t latency;		/* ns, -1: none */
+	const uint64_t *stack;		/* user stack, NULL: none */
+	int nstack;
+	int stack_tgid;
+};
+
+struct stack_syms;
+void ev_write(struct obuf *o, const struct ev *e, int tgid, const char *comm,
+	      struct stack_syms *ss, bool json);
+
+/* --latency: entry/return pairs per thread, log2 histograms. */
+struct latency;
+struct latency *lat_new(void);
+void lat_free(struct latency *l);
+/* the function index of @p's place (path+offset), new or existing */
+int lat_fn(struct latency *l, const struct probe *p);
+/* keep only functions that have both an entry and a return probe */
+void lat_finalize(struct latency *l, struct eplan *plans, size_t n);
+/* -1: no duration (an entry, or a return without its entry) */
+int64_t lat_event(struct latency *l, int fn, bool ret, int tid, uint64_t ts);
+void lat_write(struct latency *l, struct obuf *o, bool json);
+
+/* --stack: addresses -> function+offset and file via /proc/PID/maps. */
+struct stack_syms *syms_new(void);
+void syms_free(struct stack_syms *ss);
+/* Name of @addr in @tgid: *@file and *@sym point into the cache (NULL
+ * when unknown); @off is into the function. @call: a return address.
+ * @p and @pc (where @p's offset was loaded) serve when the process is
+ * gone. */
+void syms_lookup(struct stack_syms *ss, int tgid, uint64_t addr, bool call,
+		 const struct probe *p, uint64_t pc, const char **file,
+		 const char **sym, uint64_t *off);
+
+void stream_set_errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --latency: an entry probe and a return probe on the same place (file and
+ * offset) make a function; its calls are paired per thread, a stack per
+ * thread for recursion, and each duration goes into a log2 histogram.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve.h"
+#include "stream-int.h"
+
+#define NBUCKETS 65	/* 0, then [2^(b-1), 2^b) for b = 1..64 */
+
+struct lat_func {
+	const struct probe *entry, *ret;	/* the pair used */
+	char *label;				/* symbol+off, else 0xOFFSET */
+	uint64_t hist[NBUCKETS];
+	uint64_t count, sum, min, max;
+};
+
+/* (tid, function) -> entry times not yet returned from */
+struct lat_slot {
+	int tid;	/* 0: empty */
+	int fn;
+	uint64_t *ts;
+	uint32_t n, cap;
+};
+
+struct latency {
+	struct lat_func *fn;
+	size_t nfn;
+	struct lat_slot *slot;
+	size_t nslot, used;	/* nslot: a power of two */
+};
+
+struct latency *lat_new(void)
+{
+	struct latency *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->nslot = 1024;
+	l->slot = calloc(l->nslot, sizeof(*l->slot));
+	if (!l->slot) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void lat_free(struct latency *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->nfn; i++)
+		free(l->fn[i].label);
+	for (i = 0; i < l->nslot; i++)
+		free(l->slot[i].ts);
+	free(l->fn);
+	free(l->slot);
+	free(l);
+}
+
+int lat_fn(struct latency *l, const struct probe *p)
+{
+	struct lat_func *f;
+	size_t i;
+
+	for (i = 0; i < l->nfn; i++) {
+		const struct probe *q = l->fn[i].entry ? l->fn[i].entry : l->fn[i].ret;
+
+		if (q->offset == p->offset && strcmp(q->path, p->path) == 0)
+			break;
+	}
+	if (i == l->nfn) {
+		f = realloc(l->fn, (l->nfn + 1) * sizeof(*f));
+		if (!f)
+			return -1;
+		l->fn = f;
+		memset(&l->fn[l->nfn++], 0, sizeof(*f));
+	}
+	f = &l->fn[i];
+	/* the first entry and the first return probe make the pair */
+	if (p->kind == PROBE_RETURN && !f->ret)
+		f->ret = p;
+	else if (p->kind == PROBE_ENTRY && !f->entry)
+		f->entry = p;
+	return (int)i;
+}
+
+static char *label_of(const struct probe *p)
+{
+	struct resolve_elf *e = resolve_open(p->path);
+	char *name = NULL, *s = NULL;
+	uint64_t add = 0;
+	int r;
+
+	if (e && resolve_offset_to_symbol(e, p->offset, &name, &add) == 0)
+		r = add ? asprintf(&s, "%s+0x%" PRIx64, name, add) :
+			  asprintf(&s, "%s", name);
+	else
+		r = asprintf(&s, "0x%" PRIx64, p->offset);
+	if (r < 0)
+		s = NULL;
+	free(name);
+	resolve_close(e);
+	return s;
+}
+
+void lat_finalize(struct latency *l, struct eplan *plans, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct eplan *ep = &plans[i];
+		struct lat_func *f;
+
+		if (ep->lat_fn < 0)
+			continue;
+		f = &l->fn[ep->lat_fn];
+		if (!f->entry || !f->ret || (ep->probe != f->entry && ep->probe != f->ret))
+			ep->lat_fn = -1;
+	}
+	for (i = 0; i < l->nfn; i++) {
+		l->fn[i].min = UINT64_MAX;
+		if (l->fn[i].entry && l->fn[i].ret)
+			l->fn[i].label = label_of(l->fn[i].entry);
+	}
+}
+
+static struct lat_slot *find_slot(struct lat_slot *tab, size_t nslot, int tid, int fn)
+{
+	size_t h = ((unsigned int)tid * 2654435761u ^ (unsigned int)fn * 40503u) &
+		   (nslot - 1);
+
+	while (tab[h].tid && (tab[h].tid != tid || tab[h].fn != fn))
+		h = (h + 1) & (nslot - 1);
+	return &tab[h];
+}
+
+static int grow(struct latency *l)
+{
+	size_t n = l->nslot * 2, i;
+	struct lat_slot *t = calloc(n, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < l->nslot; i++)
+		if (l->slot[i].tid)
+			*find_slot(t, n, l->slot[i].tid, l->slot[i].fn) = l->slot[i];
+	free(l->slot);
+	l->slot = t;
+	l->nslot = n;
+	return 0;
+}
+
+static int bucket(uint64_t v)
+{
+	return v ? 64 - __builtin_clzll(v) : 0;
+}
+
+int64_t lat_event(struct latency *l, int fn, bool ret, int tid, uint64_t ts)
+{
+	struct lat_func *f = &l->fn[fn];
+	struct lat_slot *sl;
+	uint64_t d;
+
+	if (tid == 0)
+		tid = -1;	/* 0 marks an empty slot */
+	if (!ret && l->used * 2 >= l->nslot && grow(l))
+		return -1;
+	sl = find_slot(l->slot, l->nslot, tid, fn);
+	if (ret) {
+		if (!sl->tid || !sl->n)
+			return -1;	/* entered before we started */
+		d = ts >= sl->ts[sl->n - 1] ? ts - sl->ts[--sl->n] : (sl->n--, 0);
+		f->hist[bucket(d)]++;
+		f->count++;
+		f->sum += d;
+		if (d < f->min)
+			f->min = d;
+		if (d > f->max)
+			f->max = d;
+		return (int64_t)d;
+	}
+	if (!sl->tid) {
+		sl->tid = tid;
+		sl->fn = fn;
+		l->used++;
+	}
+	if (sl->n == sl->cap) {
+		uint32_t cap = sl->cap ? sl->cap * 2 : 4;
+		uint64_t *t = realloc(sl->ts, cap * sizeof(*t));
+
+		if (!t)
+			return -1;
+		sl->ts = t;
+		sl->cap = cap;
+	}
+	sl->ts[sl->n++] = ts;
+	return -1;
+}
+
+/* 1, 2, ..., 512, 1K, ..., 512K, 1M, ...: powers of two in ns, as
+ * bpftrace shows them */
+static void pow2_label(char *buf, size_t len, int b)
+{
+	static const char unit[] = " KMGTPE";
+	int u = b / 10;
+
+	snprintf(buf, len, "%llu%c", 1ULL << (b - u * 10), unit[u]);
+	if (unit[u] == ' ')
+		buf[strlen(buf) - 1] = '\0';
+}
+
+static void write_hist_text(struct obuf *o, const struct lat_func *f)
+{
+	uint64_t top = 0;
+	int b, lo = NBUCKETS, hi = -1;
+	char line[200], a[24], z[24];
+
+	for (b = 0; b < NBUCKETS; b++) {
+		if (!f->hist[b])
+			continue;
+		lo = b < lo ? b : lo;
+		hi = b;
+		top = f->hist[b] > top ? f->hist[b] : top;
+	}
+	for (b = lo; b <= hi; b++) {
+		int bar = (int)(f->hist[b] * 50 / top);
+
+		if (b == 0) {
+			snprintf(a, sizeof(a), "0");
+			snprintf(z, sizeof(z), "1");
+		} else {
+			pow2_label(a, sizeof(a), b - 1);
+			pow2_label(z, sizeof(z), b);
+		}
+		snprintf(line, sizeof(line), "[%s, %s)", a, z);
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 "%*s %10" PRIu64 " |%-50.*s|\n", 14 - (int)strlen(line), "",
+			 f->hist[b], bar,
+			 "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@");
+		ob_puts(o, line);
+	}
+}
+
+static void write_fn_text(struct obuf *o, const struct lat_func *f)
+{
+	char line[600];
+
+	snprintf(line, sizeof(line),
+		 "\nlatency of %s (%s/%s -> %s/%s) in %s: %" PRIu64 " calls",
+		 f->label ? f->label : "?",
+		 f->entry->group ? f->entry->group : PROBE_DEFAULT_GROUP,
+		 f->entry->event,
+		 f->ret->group ? f->ret->group : PROBE_DEFAULT_GROUP,
+		 f->ret->event, f->entry->path, f->count);
+	ob_puts(o, line);
+	if (f->count) {
+		snprintf(line, sizeof(line), ", min %" PRIu64 " avg %" PRIu64
+			 " max %" PRIu64 " ns\n", f->min, f->sum / f->count, f->max);
+		ob_puts(o, line);
+		write_hist_text(o, f);
+	} else {
+		ob_putc(o, '\n');
+	}
+}
+
+static void write_fn_json(struct obuf *o, const struct lat_func *f)
+{
+	char name[2 * PROBE_MAX_EVENT_NAME + 2];
+	bool first = true;
+	int b;
+
+	ob_puts(o, "{\"latency\": {\"func\": ");
+	if (f->label)
+		ob_jstr(o, f->label, strlen(f->label));
+	else
+		ob_puts(o, "null");
+	ob_puts(o, ", \"path\": ");
+	ob_jstr(o, f->entry->path, strlen(f->entry->path));
+	ob_puts(o, ", \"offset\": ");
+	ob_u64(o, f->entry->offset);
+	snprintf(name, sizeof(name), "%s/%s", f->entry->group ? f->entry->group :
+		 PROBE_DEFAULT_GROUP, f->entry->event);
+	ob_puts(o, ", \"entry\": ");
+	ob_jstr(o, name, strlen(name));
+	snprintf(name, sizeof(name), "%s/%s", f->ret->group ? f->ret->group :
+		 PROBE_DEFAULT_GROUP, f->ret->event);
+	ob_puts(o, ", \"return\": ");
+	ob_jstr(o, name, strlen(name));
+	ob_puts(o, ", \"count\": ");
+	ob_u64(o, f->count);
+	ob_puts(o, ", \"min_ns\": ");
+	ob_u64(o, f->count ? f->min : 0);
+	ob_puts(o, ", \"max_ns\": ");
+	ob_u64(o, f->max);
+	ob_puts(o, ", \"sum_ns\": ");
+	ob_u64(o, f->sum);
+	ob_puts(o, ", \"hist\": [");
+	for (b = 0; b < NBUCKETS; b++) {
+		if (!f->hist[b])
+			continue;
+		ob_puts(o, first ? "{\"min_ns\": " : ", {\"min_ns\": ");
+		first = false;
+		ob_u64(o, b ? 1ULL << (b - 1) : 0);
+		ob_puts(o, ", \"max_ns\": ");
+		ob_u64(o, b ? (b == 64 ? UINT64_MAX : (1ULL << b) - 1) : 0);
+		ob_puts(o, ", \"count\": ");
+		ob_u64(o, f->hist[b]);
+		ob_putc(o, '}');
+	}
+	ob_puts(o, "]}}\n");
+}
+
+void lat_write(struct latency *l, struct obuf *o, bool json)
+{
+	size_t i;
+
+	for (i = 0; i < l->nfn; i++) {
+		const struct lat_func *f = &l->fn[i];
+
+		if (!f->entry || !f->ret)
+			continue;
+		if (json)
+			write_fn_json(o, f);
+		else
+			write_fn_text(o, f);
+	}
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe profile: hits per event (uprobe_profile), sorted, as a table or JSON. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stream.h"
+
+static bool prof_by_delta;
+
+static const char *grp(const struct probe *p)
+{
+	return p->group ? p->group : PROBE_DEFAULT_GROUP;
+}
+
+static int prof_cmp(const void *a, const void *b)
+{
+	const struct stream_prof_row *x = a, *y = b;
+	unsigned long kx = prof_by_delta ? x->delta : x->hits;
+	unsigned long ky = prof_by_delta ? y->delta : y->hits;
+	int c;
+
+	if (kx != ky)
+		return kx < ky ? 1 : -1;
+	if (x->hits != y->hits)
+		return x->hits < y->hits ? 1 : -1;
+	c = strcmp(grp(x->probe), grp(y->probe));
+	return c ? c : strcmp(x->probe->event, y->probe->event);
+}
+
+void stream_prof_sort(struct stream_prof_row *rows, size_t n, bool by_delta)
+{
+	prof_by_delta = by_delta;
+	qsort(rows, n, sizeof(*rows), prof_cmp);
+}
+
+static void json_name(FILE *f, const char *s)
+{
+	/* group and event names are C identifiers: nothing to escape */
+	fprintf(f, "\"%s\"", s);
+}
+
+static void json_path(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void print_json(FILE *f, const struct stream_prof_row *rows, size_t n,
+		       double secs)
+{
+	size_t i;
+
+	if (secs > 0)
+		fprintf(f, "{\"interval\": %.3f, \"events\": [", secs);
+	else
+		fputc('[', f);
+	for (i = 0; i < n; i++) {
+		const struct probe *p = rows[i].probe;
+
+		fputs(i ? ", {\"group\": " : "{\"group\": ", f);
+		json_name(f, grp(p));
+		fputs(", \"event\": ", f);
+		json_name(f, p->event);
+		fprintf(f, ", \"type\": \"%c\", \"path\": ", p->kind == PROBE_RETURN ? 'r' : 'p');
+		json_path(f, p->path);
+		fprintf(f, ", \"offset\": %" PRIu64 ", \"hits\": %lu", p->offset,
+			rows[i].hits);
+		if (secs > 0)
+			fprintf(f, ", \"delta\": %lu, \"rate\": %.1f", rows[i].delta,
+				rows[i].delta / secs);
+		fputc('}', f);
+	}
+	fputs(secs > 0 ? "]}\n" : "]\n", f);
+}
+
+static void print_text(FILE *f, const struct stream_prof_row *rows, size_t n,
+		       double secs)
+{
+	int w = 11;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int l = (int)(strlen(grp(rows[i].probe)) + strlen(rows[i].probe->event) + 1);
+
+		if (l > w)
+			w = l;
+	}
+	if (secs > 0)
+		fprintf(f, "%12s ", "HITS/S");
+	fprintf(f, "%12s %-*s TYPE PATH:OFFSET\n", "HITS", w, "GROUP/EVENT");
+	for (i = 0; i < n; i++) {
+		const struct probe *p = rows[i].probe;
+		char name[2 * PROBE_MAX_EVENT_NAME + 2];
+
+		snprintf(name, sizeof(name), "%s/%s", grp(p), p->event);
+		if (secs > 0)
+			fprintf(f, "%12.1f ", rows[i].delta / secs);
+		fprintf(f, "%12lu %-*s %-4s %s:0x%" PRIx64 "\n", rows[i].hits, w,
+			name, p->kind == PROBE_RETURN ? "r" : "p", p->path, p->offset);
+	}
+}
+
+int stream_prof_print(FILE *f, const struct stream_prof_row *rows, size_t n,
+		      bool json, double secs)
+{
+	if (json)
+		print_json(f, rows, n, secs);
+	else
+		print_text(f, rows, n, secs);
+	if (fflush(f) || ferror(f))
+		return errno ? -errno : -EIO;
+	return 0;
+}
