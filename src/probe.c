@@ -3,8 +3,20 @@
  * The grammar: struct probe <-> the lines of uprobe_events.
  *
  * The rules follow kernel/trace/trace_probe.c and trace_uprobe.c, and were
- * tried against a running kernel; where this is stricter than the kernel
- * it says so. No I/O here.
+ * tried against a running 6.18 kernel. Where this is stricter than the
+ * kernel, on purpose:
+ *  - "+0(%di)junk": the kernel ignores what follows the last ')';
+ *  - '#' anywhere: the kernel cuts the line there (a comment);
+ *  - "r5:GRP/EVENT": for a uprobe the kernel takes maxactive and then
+ *    ignores the event name, making uprobes/p_FILE_0xOFF instead;
+ *  - "p:GRP.EVENT": '.' as the group separator;
+ *  - "-:EVENT ARGS" (the kernel matches the args), and more than one
+ *    trailing newline;
+ *  - names: ASCII identifiers only (the kernel's ctype takes some Latin-1
+ *    bytes as letters); numbers: no '+' where kstrtoul() would skip one.
+ * probe_parse_kernel() takes the args of a line the kernel printed as they
+ * are, so nothing the kernel accepted is lost on the way back.
+ * No I/O here.
  */
 #include <errno.h>
 #include <inttypes.h>
