@@ -379,7 +379,7 @@ int tfs_events(struct tfs_event **out, size_t *nout)
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct probe_error perr;
-		struct probe *p = probe_parse(line, &perr);
+		struct probe *p = probe_parse_kernel(line, &perr);
 
 		if (!p)
 			continue;	/* a form newer than this tool */
