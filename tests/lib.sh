@@ -7,6 +7,7 @@ set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$TESTS_DIR/.." && pwd)
 UPROBE=${UPROBE:-$ROOT/uprobe}
+case $UPROBE in /*) ;; *) UPROBE=$PWD/$UPROBE ;; esac
 OUT=${OUT:-$ROOT/tests/out}
 mkdir -p "$OUT"
 T_PASS=0 T_FAIL=0 T_SKIP=0
