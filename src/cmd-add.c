@@ -21,9 +21,15 @@ struct add_opts {
 	const char *target;
 	char **args;		/* the fetch-args, as typed */
 	size_t nargs;
+	bool no_inlines;
+	struct resolve_dwarf *dw;	/* debug information, when there is some */
+	bool dw_place;		/* the places came from DWARF */
+	bool one_event;		/* ... of one name or line: one event, several probes */
+	bool at_entry;		/* function entries, maybe moved past the prologue */
+	const char *dw_name;	/* what the user called the place */
 };
 
-enum { OPT_MAX_PROBES = 0x100 };
+enum { OPT_MAX_PROBES = 0x100, OPT_NO_INLINES };
 
 static const struct argp_option add_options[] = {
 	{ "group", 'g', "GRP", 0, "Put the events in group GRP (default: uprobes)", 0 },
@@ -32,6 +38,7 @@ static const struct argp_option add_options[] = {
 	{ "return", 'r', NULL, 0, "Probe the function's return (as SYMBOL%return)", 0 },
 	{ "dry-run", 'n', NULL, 0, "Print the definitions; write nothing", 0 },
 	{ "max-probes", OPT_MAX_PROBES, "N", 0, "At most N probes from one glob (default 256)", 0 },
+	{ "no-inlines", OPT_NO_INLINES, NULL, 0, "Do not probe the inlined copies of a function", 0 },
 	{ 0 }
 };
 
@@ -61,6 +68,9 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 	case 'n':
 		o->dry_run = true;
 		g_needs_tracefs = false;
+		break;
+	case OPT_NO_INLINES:
+		o->no_inlines = true;
 		break;
 	case OPT_MAX_PROBES:
 		errno = 0;
@@ -104,12 +114,50 @@ static const struct argp add_argp = {
 	add_children, NULL, NULL
 };
 
+/* DWARF: a source line, FUNC:RELLINE, or a C++ name with scopes or a signature. */
+static bool dwarf_target(const struct resolve_target *t)
+{
+	return t->symbol && (strchr(t->symbol, ':') || strchr(t->symbol, '('));
+}
+
+static bool dwarf_args(const struct add_opts *o, bool ret)
+{
+	size_t i;
+
+	for (i = 0; i < o->nargs; i++)
+		if (resolve_dwarf_is_expr(o->args[i], ret))
+			return true;
+	return false;
+}
+
+/* Places from the debug information: source lines, C++ names, clones and
+ * inlined copies; -ENOENT lets the symbol table have a go. */
+static int locate_dwarf(struct add_opts *o, struct resolve_target *t, bool ret,
+			struct resolve_loc **locs, size_t *n)
+{
+	unsigned int flags = (o->no_inlines ? RESOLVE_DWARF_NO_INLINES : 0) |
+			     (ret ? RESOLVE_DWARF_RETURN : 0);
+	int r;
+
+	if (!o->dw || t->raw || t->add || (t->glob && !dwarf_target(t) && !strstr(t->symbol, "::")))
+		return -ENOENT;
+	r = resolve_dwarf_place(o->dw, t->symbol, flags, o->max_probes, locs, n);
+	if (r == -ENOENT && !dwarf_target(t) && !t->glob)
+		return r;
+	o->dw_place = true;
+	o->one_event = !t->glob;
+	o->dw_name = t->symbol;
+	return r;
+}
+
 /* Where the probes go: one location, or one per match of a glob. */
 static int locate(struct add_opts *o, struct resolve_target *t,
 		  struct resolve_elf *e, struct resolve_loc **locs, size_t *n)
 {
-	int ret;
+	int ret = locate_dwarf(o, t, o->ret || t->is_return, locs, n);
 
+	if (ret != -ENOENT || o->dw_place)
+		return ret;
 	if (t->glob)
 		return resolve_glob(e, t->symbol, o->max_probes, locs, n);
 	*locs = calloc(1, sizeof(**locs));
@@ -130,7 +178,7 @@ static int locate(struct add_opts *o, struct resolve_target *t,
 
 static void resolve_failed(struct add_opts *o, int ret)
 {
-	const char *why = resolve_errmsg();
+	const char *why = o->dw_place ? resolve_dwarf_errmsg() : resolve_errmsg();
 
 	if (ret == -E2BIG)
 		err("'%s' matches more than %zu functions: %s", o->target,
@@ -178,9 +226,15 @@ static int event_name(struct add_opts *o, const struct resolve_loc *loc,
 		snprintf(buf, len, "%s", o->event);
 		return 0;
 	}
+	if (o->one_event && n > 0) {
+		snprintf(buf, len, "%s", probes[0]->event);
+		return 0;
+	}
 	if (o->event)
 		snprintf(base, sizeof(base), "%s", o->event);
-	else if (loc->symbol && loc->add)
+	else if (o->one_event)
+		snprintf(base, sizeof(base), "%s", o->dw_name);
+	else if (loc->symbol && loc->add && !o->at_entry)
 		snprintf(base, sizeof(base), "%s_%" PRIu64, loc->symbol, loc->add);
 	else if (loc->symbol)
 		snprintf(base, sizeof(base), "%s", loc->symbol);
@@ -207,6 +261,41 @@ static int event_name(struct add_opts *o, const struct resolve_loc *loc,
 	return -EEXIST;
 }
 
+/* A fetch-arg that names variables -> the kernel's fetch-args at @loc. */
+static int add_dwarf_arg(struct add_opts *o, struct probe *p, const struct resolve_loc *loc,
+			 bool ret, const char *arg, const struct probe_features *feat)
+{
+	struct probe_error perr = { 0 };
+	char **kargs = NULL;
+	size_t nk = 0, k;
+	int r;
+
+	if (!o->dw) {
+		err("'%s' names a variable, but '%s' has no debug information", arg, p->path);
+		note("hint: %s", resolve_dwarf_errmsg());
+		return -ENODATA;
+	}
+	r = resolve_dwarf_args(o->dw, loc, ret, arg, &kargs, &nk);
+	if (r) {
+		err("'%s': %s", arg, resolve_dwarf_errmsg());
+		return r;
+	}
+	if (resolve_dwarf_errmsg()[0])
+		warn("'%s': %s", arg, resolve_dwarf_errmsg());
+	for (k = 0; k < nk && !r; k++) {
+		verbose("'%s' -> '%s'", arg, kargs[k]);
+		r = probe_add_arg(p, kargs[k], feat, &perr);
+		if (r == -EINVAL) {
+			err_caret(kargs[k], perr.pos, perr.msg);
+			note("'%s' -> '%s'", arg, kargs[k]);
+		} else if (r) {
+			err_errno(r, "'%s'", arg);
+		}
+	}
+	resolve_dwarf_args_free(kargs, nk);
+	return r;
+}
+
 /* One probe at @loc with the user's fetch-args; NULL after an error. */
 static struct probe *build_probe(struct add_opts *o, const struct resolve_loc *loc,
 				 const char *path, bool ret,
@@ -228,7 +317,14 @@ static struct probe *build_probe(struct add_opts *o, const struct resolve_loc *l
 	}
 	p->offset = loc->offset;
 	for (i = 0; i < o->nargs; i++) {
-		int r = probe_add_arg(p, o->args[i], feat, &perr);
+		int r;
+
+		if (resolve_dwarf_is_expr(o->args[i], ret)) {
+			if (add_dwarf_arg(o, p, loc, ret, o->args[i], feat))
+				goto out_free;
+			continue;
+		}
+		r = probe_add_arg(p, o->args[i], feat, &perr);
 
 		if (r == -EINVAL) {
 			err_caret(o->args[i], perr.pos, perr.msg);
@@ -361,11 +457,23 @@ int cmd_add(int argc, char **argv)
 		err("'%s': %s", path, resolve_errmsg());
 		goto out_free;
 	}
+	if (!t.raw) {
+		o.dw = resolve_dwarf_open(path);
+		if (!o.dw && dwarf_target(&t)) {
+			err("'%s': %s", o.target, resolve_dwarf_errmsg());
+			goto out_free;
+		}
+	}
 	ret = locate(&o, &t, e, &locs, &nlocs);
 	if (ret) {
 		resolve_failed(&o, ret);
 		goto out_free;
 	}
+	/* variables at a function are read after its prologue, as gdb does */
+	o.at_entry = !t.raw && !t.add && !(t.symbol && strchr(t.symbol, ':'));
+	if (o.dw && o.at_entry && !(o.ret || t.is_return) && dwarf_args(&o, false))
+		for (i = 0; i < nlocs; i++)
+			resolve_dwarf_prologue(o.dw, &locs[i]);
 	for (i = 0; i < nlocs; i++)
 		if (locs[i].ifunc && !t.glob)
 			warn("'%s' is an IFUNC: this probes its resolver, which runs "
@@ -390,6 +498,7 @@ out_free:
 	free(probes);
 	resolve_locs_free(locs, nlocs);
 	resolve_close(e);
+	resolve_dwarf_close(o.dw);
 	free(path);
 	resolve_target_clear(&t);
 	return status;
