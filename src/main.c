@@ -30,6 +30,9 @@ static const struct cmd cmds[] = {
 	{ "disable", cmd_disable, "disable uprobe events at the top level", NEEDS_TRACEFS },
 	{ "stream", cmd_stream, "show every hit of uprobe events as it happens", NEEDS_TRACEFS },
 	{ "profile", cmd_profile, "show how often each uprobe event fired", NEEDS_TRACEFS },
+	{ "funcs", cmd_funcs, "list the functions of a file that can be probed", 0 },
+	{ "vars", cmd_vars, "list the variables at a place, with types and locations", 0 },
+	{ "lines", cmd_lines, "list the source lines of a function that can be probed", 0 },
 	{ "help", cmd_help, "list the commands, or show one's help", 0 },
 };
 

@@ -670,34 +670,58 @@ static int ops_to_dv(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, 
 		      "where uprobes can read it", name, ops[0].atom);
 }
 
-/* "'x' is not available at f+0x4; it is at f+0x10..f+0x2c" */
+/* "func+0x10..+0x2c", with the end relative to the same symbol. */
+static void range_label(struct resolve_dwarf *d, Dwarf_Addr lo, Dwarf_Addr hi, char *buf,
+			size_t len)
+{
+	GElf_Addr off = 0;
+	GElf_Sym sym;
+	const char *name;
+
+	name = dwfl_module_addrinfo(d->mod, lo + d->dwbias, &off, &sym, NULL, NULL, NULL);
+	if (name)
+		snprintf(buf, len, "%s+%#" PRIx64 "..+%#" PRIx64, name, (uint64_t)off,
+			 (uint64_t)(off + hi - lo));
+	else
+		snprintf(buf, len, "%#" PRIx64 "..%#" PRIx64, dw_to_vaddr(d, lo),
+			 dw_to_vaddr(d, hi));
+}
+
+/* "'x' is not available at f+0x4; it is at f+0x10..+0x2c" */
 static int not_live(const struct at *at, Dwarf_Attribute *attr, const char *name)
 {
-	char here[160], a[160], b[160], msg[600];
-	Dwarf_Addr base, start, end;
+	Dwarf_Addr base, start, end, lo = 0, hi = 0;
+	char here[160], r[200], msg[600];
 	Dwarf_Op *expr;
 	size_t len, used = 0, k = 0;
 	ptrdiff_t off = 0;
+	bool more;
 
 	msg[0] = '\0';
-	while ((off = dwarf_getlocations(attr, off, &base, &start, &end, &expr, &len)) > 0) {
-		if (!len)
+	do {
+		off = dwarf_getlocations(attr, off, &base, &start, &end, &expr, &len);
+		more = off > 0;
+		if (more && !len)
 			continue;
-		if (k++ == 6) {
-			used += snprintf(msg + used, sizeof(msg) - used, ", ...");
-			break;
+		if (more && hi && start == hi) {
+			hi = end;	/* adjacent: one range */
+			continue;
 		}
-		dw_pc_label(at->d, start, a, sizeof(a));
-		dw_pc_label(at->d, end, b, sizeof(b));
-		used += snprintf(msg + used, sizeof(msg) - used, "%s%s..%s", k > 1 ? ", " : "",
-				 a, b);
-		if (used >= sizeof(msg))
-			break;
-	}
+		if (hi && k++ < 6) {
+			range_label(at->d, lo, hi, r, sizeof(r));
+			used += snprintf(msg + used, sizeof(msg) - used, "%s%s", k > 1 ? ", " : "",
+					 r);
+			if (used >= sizeof(msg))
+				break;
+		}
+		lo = start;
+		hi = end;
+	} while (more);
 	dw_pc_label(at->d, at->pc, here, sizeof(here));
 	if (!msg[0])
 		return dw_err(-ENODATA, "'%s' is optimized out at %s", name, here);
-	return dw_err(-ENODATA, "'%s' is not available at %s; it is at %s", name, here, msg);
+	return dw_err(-ENODATA, "'%s' is not available at %s; it is at %s%s", name, here, msg,
+		      k > 6 ? ", ..." : "");
 }
 
 static int sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr)

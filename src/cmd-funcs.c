@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe funcs: the functions of a file that can be probed, from its debug
+ * information (demangled, with inlined copies), else from its symbols. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "resolve.h"
+
+struct funcs_opts {
+	const char *path;
+	const char *glob;
+};
+
+static error_t funcs_parse(int key, char *arg, struct argp_state *state)
+{
+	struct funcs_opts *o = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (!o->path)
+			o->path = arg;
+		else if (!o->glob)
+			o->glob = arg;
+		else
+			argp_error(state, "one PATH and at most one GLOB, not '%s' too", arg);
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "name the program or library, as in 'uprobe funcs /bin/bash'");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child funcs_children[] = {
+	{ &global_argp, 0, "Global options:", 0 },
+	{ 0 }
+};
+
+static const struct argp funcs_argp = {
+	NULL, funcs_parse, "PATH [GLOB]",
+	"List the functions of PATH that can be probed, with their file offsets.\v"
+	"With debug information the names are the source's (C++ demangled, with "
+	"namespaces, classes and signatures), and inlined copies and compiler "
+	"clones are counted; without, the symbol table is listed. GLOB (fnmatch) "
+	"keeps the matching names.\n\n"
+	"Examples:\n"
+	"  uprobe funcs /bin/bash 'read*'\n"
+	"  uprobe funcs ./app 'ns::Klass::*'",
+	funcs_children, NULL, NULL
+};
+
+static void print_dwarf(const struct resolve_dwarf_func *fs, size_t n)
+{
+	size_t i;
+
+	if (g_opts.json)
+		fputc('[', stdout);
+	for (i = 0; i < n; i++) {
+		const struct resolve_dwarf_func *f = &fs[i];
+
+		if (!g_opts.json) {
+			if (f->addr)
+				printf("%#10" PRIx64 "  %s", f->offset, f->name);
+			else
+				printf("%10s  %s", "inlined", f->name);
+			if (f->ninlined)
+				printf("  (+%zu inlined)", f->ninlined);
+			if (f->linkage && f->clone)
+				printf("  (as %s)", f->linkage);
+			if (f->file)
+				printf("  %s:%d", f->file, f->line);
+			putchar('\n');
+			continue;
+		}
+		printf("%s{\"name\": ", i ? ", " : "");
+		json_str(stdout, f->name);
+		if (f->addr)
+			printf(", \"offset\": %" PRIu64 ", \"address\": %" PRIu64, f->offset, f->addr);
+		else
+			printf(", \"offset\": null, \"address\": null");
+		printf(", \"inlined\": %zu, \"clone\": %s, \"symbol\": ", f->ninlined,
+		       f->clone ? "true" : "false");
+		json_str(stdout, f->linkage ? f->linkage : f->addr ? f->name : NULL);
+		printf(", \"file\": ");
+		json_str(stdout, f->file);
+		printf(", \"line\": %d}", f->line);
+	}
+	if (g_opts.json)
+		printf("]\n");
+}
+
+/* No debug information: the symbol table, through the ELF resolver. */
+static int list_symbols(const char *path, const char *glob)
+{
+	struct resolve_loc *locs = NULL;
+	struct resolve_elf *e;
+	size_t n = 0, i;
+	int ret;
+
+	e = resolve_open(path);
+	if (!e) {
+		err("'%s': %s", path, resolve_errmsg());
+		return EXIT_FAIL;
+	}
+	ret = resolve_glob(e, glob ? glob : "*", SIZE_MAX, &locs, &n);
+	resolve_close(e);
+	if (ret && ret != -ENOENT) {
+		err("'%s': %s", path, resolve_errmsg());
+		return EXIT_FAIL;
+	}
+	if (g_opts.json)
+		fputc('[', stdout);
+	for (i = 0; i < n; i++) {
+		if (!g_opts.json) {
+			printf("%#10" PRIx64 "  %s\n", locs[i].offset, locs[i].symbol);
+			continue;
+		}
+		printf("%s{\"name\": ", i ? ", " : "");
+		json_str(stdout, locs[i].symbol);
+		printf(", \"offset\": %" PRIu64 ", \"address\": %" PRIu64
+		       ", \"inlined\": 0, \"clone\": false, \"symbol\": ", locs[i].offset,
+		       locs[i].addr);
+		json_str(stdout, locs[i].symbol);
+		printf(", \"file\": null, \"line\": 0}");
+	}
+	if (g_opts.json)
+		printf("]\n");
+	resolve_locs_free(locs, n);
+	return EXIT_OK;
+}
+
+int cmd_funcs(int argc, char **argv)
+{
+	struct funcs_opts o = { 0 };
+	struct resolve_dwarf_func *fs = NULL;
+	struct resolve_dwarf *d;
+	size_t n = 0;
+	char *path;
+	int ret, status = EXIT_FAIL;
+
+	if (cli_parse(&funcs_argp, argc, argv, &o))
+		return EXIT_FAIL;
+	path = resolve_find_path(o.path);
+	if (!path) {
+		err("'%s': %s", o.path, resolve_errmsg());
+		return EXIT_FAIL;
+	}
+	d = resolve_dwarf_open(path);
+	if (!d) {
+		if (errno != ENODATA) {
+			err("'%s': %s", path, resolve_dwarf_errmsg());
+			goto out_free;
+		}
+		verbose("%s", resolve_dwarf_errmsg());
+		status = list_symbols(path, o.glob);
+		goto out_free;
+	}
+	ret = resolve_dwarf_funcs(d, o.glob, &fs, &n);
+	if (ret) {
+		err_errno(ret, "'%s'", path);
+		goto out_free;
+	}
+	print_dwarf(fs, n);
+	status = EXIT_OK;
+out_free:
+	resolve_dwarf_funcs_free(fs, n);
+	resolve_dwarf_close(d);
+	free(path);
+	return status;
+}

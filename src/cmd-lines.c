@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe lines: the source lines of a function that can be probed. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "resolve.h"
+
+struct lines_opts {
+	const char *target;
+};
+
+static error_t lines_parse(int key, char *arg, struct argp_state *state)
+{
+	struct lines_opts *o = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		if (o->target)
+			argp_error(state, "one PATH:FUNC, not '%s' too", arg);
+		o->target = arg;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "name the function, as in 'uprobe lines ./app:main'");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp_child lines_children[] = {
+	{ &global_argp, 0, "Global options:", 0 },
+	{ 0 }
+};
+
+static const struct argp lines_argp = {
+	NULL, lines_parse, "PATH:FUNC",
+	"List the source lines of function FUNC that can be probed.\v"
+	"Each line that begins a statement, with its number relative to the "
+	"function's first line (for 'uprobe add PATH:FUNC:RELLINE'), its file and "
+	"line (for 'uprobe add PATH:FILE:LINE') and its file offset; lines of "
+	"inlined copies are marked. Needs debug information.\n\n"
+	"Example:\n"
+	"  uprobe lines ./app:parse_request",
+	lines_children, NULL, NULL
+};
+
+/* Splits "PATH:REST" and opens PATH's debug information. */
+static struct resolve_dwarf *open_target(const char *target, char **path, const char **rest)
+{
+	const char *colon = strchr(target, ':');
+	struct resolve_dwarf *d;
+	char *p;
+
+	if (!colon || colon == target || !colon[1]) {
+		err("'%s': want PATH:FUNC", target);
+		return NULL;
+	}
+	p = strndup(target, colon - target);
+	*path = p ? resolve_find_path(p) : NULL;
+	if (!*path) {
+		err("'%s': %s", p ? p : target, resolve_errmsg());
+		free(p);
+		return NULL;
+	}
+	free(p);
+	*rest = colon + 1;
+	d = resolve_dwarf_open(*path);
+	if (!d)
+		err("'%s': %s", *path, resolve_dwarf_errmsg());
+	return d;
+}
+
+int cmd_lines(int argc, char **argv)
+{
+	struct lines_opts o = { 0 };
+	struct resolve_dwarf_line *ls = NULL;
+	struct resolve_dwarf *d;
+	const char *func = NULL;
+	char *path = NULL;
+	size_t n = 0, i;
+	int ret, status = EXIT_FAIL;
+
+	if (cli_parse(&lines_argp, argc, argv, &o))
+		return EXIT_FAIL;
+	d = open_target(o.target, &path, &func);
+	if (!d)
+		goto out_free;
+	ret = resolve_dwarf_lines(d, func, &ls, &n);
+	if (ret) {
+		err("'%s': %s", o.target, resolve_dwarf_errmsg());
+		goto out_free;
+	}
+	if (g_opts.json)
+		fputc('[', stdout);
+	for (i = 0; i < n; i++) {
+		if (!g_opts.json) {
+			printf("%5d  %s:%d  %#" PRIx64 "%s\n", ls[i].relline, ls[i].file,
+			       ls[i].line, ls[i].offset, ls[i].inlined ? "  (inlined)" : "");
+			continue;
+		}
+		printf("%s{\"relline\": %d, \"file\": ", i ? ", " : "", ls[i].relline);
+		json_str(stdout, ls[i].file);
+		printf(", \"line\": %d, \"offset\": %" PRIu64 ", \"address\": %" PRIu64
+		       ", \"inlined\": %s}", ls[i].line, ls[i].offset, ls[i].addr,
+		       ls[i].inlined ? "true" : "false");
+	}
+	if (g_opts.json)
+		printf("]\n");
+	status = EXIT_OK;
+out_free:
+	resolve_dwarf_lines_free(ls, n);
+	resolve_dwarf_close(d);
+	free(path);
+	return status;
+}
