@@ -182,6 +182,12 @@ const char *resolve_dwarf_debugfile(struct resolve_dwarf *d);
 bool resolve_dwarf_is_expr(const char *arg, bool is_return);
 
 /**
+ * resolve_dwarf_is_line() - whether @spec (the target after "PATH:") names
+ * a source line, "FILE:LINE" or "FUNC:RELLINE", rather than a function.
+ */
+bool resolve_dwarf_is_line(const char *spec);
+
+/**
  * resolve_dwarf_place() - every place for @spec, the part of the target
  * after "PATH:" (without %return): "FILE.c:LINE" (every address that begins
  * that line's statement), "FUNC:RELLINE" (lines from the function's first

@@ -470,7 +470,7 @@ int cmd_add(int argc, char **argv)
 		goto out_free;
 	}
 	/* variables at a function are read after its prologue, as gdb does */
-	o.at_entry = !t.raw && !t.add && !(t.symbol && strchr(t.symbol, ':'));
+	o.at_entry = !t.raw && !t.add && !(t.symbol && resolve_dwarf_is_line(t.symbol));
 	if (o.dw && o.at_entry && !(o.ret || t.is_return) && dwarf_args(&o, false))
 		for (i = 0; i < nlocs; i++)
 			resolve_dwarf_prologue(o.dw, &locs[i]);

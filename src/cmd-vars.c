@@ -150,7 +150,7 @@ int cmd_vars(int argc, char **argv)
 	if (g_opts.json)
 		fputc('[', stdout);
 	for (i = 0; i < n; i++) {
-		if (!strchr(spec, ':'))
+		if (!resolve_dwarf_is_line(spec))
 			resolve_dwarf_prologue(d, &locs[i]);
 		ret = show_place(d, &locs[i], i == 0);
 		if (ret) {

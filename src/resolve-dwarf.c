@@ -967,6 +967,7 @@ static int check_unique(struct resolve_dwarf *d, struct find_ctx *f, const char 
 		int la = 0, lb = 0;
 		const char *fa, *fb;
 		bool same = false;
+		char *name;
 
 		origin_of(&f->sites[i].die, &a);
 		fa = dwarf_decl_file(&a);
@@ -982,15 +983,18 @@ static int check_unique(struct resolve_dwarf *d, struct find_ctx *f, const char 
 		if (same)
 			continue;
 		ndiff++;
+		name = display_name(d, &a, true);
 		len += snprintf(msg + len, len < sizeof(msg) ? sizeof(msg) - len : 0,
-				"%s%s:%d", ndiff > 1 ? ", " : "", fa ? fa : "?", la);
+				"%s'%s' at %s:%d", ndiff > 1 ? ", " : "", name ? name : spec,
+				fa ? fa : "?", la);
+		free(name);
 		if (len >= sizeof(msg))
 			len = sizeof(msg) - 1;
 	}
 	if (ndiff <= 1)
 		return 0;
-	return dw_err(-ENOTUNIQ, "'%s' names %zu different functions, declared at %s; "
-		      "pick one with FILE:LINE or its offset", spec, ndiff, msg);
+	return dw_err(-ENOTUNIQ, "'%s' names %zu different functions: %s; pick one by its "
+		      "signature, FILE:LINE or offset", spec, ndiff, msg);
 }
 
 static int sites_to_locs(struct resolve_dwarf *d, const struct dw_site *s, size_t n,
@@ -1281,6 +1285,14 @@ static bool is_source_file(const char *s, size_t len)
 			return true;
 	}
 	return false;
+}
+
+bool resolve_dwarf_is_line(const char *spec)
+{
+	const char *colon = strrchr(spec, ':');
+
+	return colon && colon > spec && colon[-1] != ':' && colon[1] &&
+	       strspn(colon + 1, "0123456789") == strlen(colon + 1);
 }
 
 int resolve_dwarf_place(struct resolve_dwarf *d, const char *spec, unsigned int flags,

@@ -150,6 +150,26 @@ else
 	skip "libc malloc: libc6-dbg is not installed"
 fi
 
+# C++: overloads told apart by signature, members through this.
+"$UPROBE" del "$G/*" >/dev/null 2>&1
+for o in O0 O2; do
+	cx=$D/cxx-$o
+	CC=g++ cc_fixture "$cx" "$ROOT/tests/fixtures/dwarf-cxx.cpp" -$o || fail "building $cx"
+	"$UPROBE" del "$G/*" >/dev/null 2>&1
+	add -e ti "$cx:acc::twice(int)" x
+	add -e ca "$cx:acc::Counter::add" n why 'total=this->total'
+	stream_run "$cx" "$G/*"
+	expect_eq "c++ $o: 'acc::twice(int)', not its double overload" "$(ev ti x)" \
+		"$(prog 'twice(int)' x)"
+	same "c++ $o: a member function's parameter" ca n add n
+	same "c++ $o: a member function's string parameter" ca why add why
+	expect_eq "c++ $o: this->total (before the call adds n)" "$(ev ca total)" \
+		"$(( $(prog add total) - $(prog add n) ))"
+done
+run "$UPROBE" add -n "$D/cxx-O0:acc::twice" x
+expect_match "c++: an overloaded name lists the signatures" "$errout" \
+	"acc::twice\(double\).*acc::twice\(int\)"
+
 # Refusals name the variable and why.
 "$UPROBE" del "$G/*" >/dev/null 2>&1
 run "$UPROBE" add -n "$D/gcc-O0:handle" 'r->nope'
