@@ -389,9 +389,8 @@ int eplan_build(struct eplan *ep, const char *group, const char *event,
 		return -ENOMEM;
 	fmt = strstr(text, "\nprint fmt: ");
 	pos = fmt;
-	for (line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		if (fmt && line > fmt)
-			break;
+	/* each line from its '\n': sscanf's leading space skips it */
+	for (line = text; line && (!fmt || line < fmt); line = strchr(line + 1, '\n')) {
 		ret = parse_field(ep, line, fmt, &pos);
 		if (ret)
 			return ret;

@@ -8,18 +8,16 @@
 
 #include "stream.h"
 
-static bool prof_by_delta;
-
 static const char *grp(const struct probe *p)
 {
 	return p->group ? p->group : PROBE_DEFAULT_GROUP;
 }
 
-static int prof_cmp(const void *a, const void *b)
+static int prof_cmp(const void *a, const void *b, void *by_delta)
 {
 	const struct stream_prof_row *x = a, *y = b;
-	unsigned long kx = prof_by_delta ? x->delta : x->hits;
-	unsigned long ky = prof_by_delta ? y->delta : y->hits;
+	unsigned long kx = *(bool *)by_delta ? x->delta : x->hits;
+	unsigned long ky = *(bool *)by_delta ? y->delta : y->hits;
 	int c;
 
 	if (kx != ky)
@@ -32,8 +30,7 @@ static int prof_cmp(const void *a, const void *b)
 
 void stream_prof_sort(struct stream_prof_row *rows, size_t n, bool by_delta)
 {
-	prof_by_delta = by_delta;
-	qsort(rows, n, sizeof(*rows), prof_cmp);
+	qsort_r(rows, n, sizeof(*rows), prof_cmp, &by_delta);
 }
 
 static void json_name(FILE *f, const char *s)

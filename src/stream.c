@@ -66,6 +66,8 @@ struct stream {
 	int us_tgid, us_caller, us_n;	/* ftrace/user_stack fields */
 	int ncpu;
 	struct cpu_rd *cpus;
+	struct pollfd *pfd;		/* the CPUs that are online */
+	int npfd;
 	size_t psize;
 	struct obuf out;
 	struct task_cache *tc;
@@ -499,7 +501,6 @@ static int open_cpus(struct stream *s)
 	int i, fd;
 
 	s->psize = getpagesize();
-	fd = -1;
 	snprintf(path, sizeof(path), "%s/buffer_subbuf_size_kb", s->idir);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -514,8 +515,11 @@ static int open_cpus(struct stream *s)
 	}
 	s->cpus = calloc(s->ncpu, sizeof(*s->cpus));
 	s->lost_cpu = calloc(s->ncpu, sizeof(*s->lost_cpu));
-	if (!s->cpus || !s->lost_cpu)
+	s->pfd = calloc(s->ncpu, sizeof(*s->pfd));
+	if (!s->cpus || !s->lost_cpu || !s->pfd)
 		return -ENOMEM;
+	for (i = 0; i < s->ncpu; i++)
+		s->cpus[i].fd = -1;	/* stream_free() closes what is >= 0 */
 	for (i = 0; i < s->ncpu; i++) {
 		struct cpu_rd *c = &s->cpus[i];
 
@@ -524,6 +528,10 @@ static int open_cpus(struct stream *s)
 			 s->idir, i);
 		/* an offline CPU: nothing to read there */
 		c->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (c->fd >= 0) {
+			s->pfd[s->npfd].fd = c->fd;
+			s->pfd[s->npfd++].events = POLLIN;
+		}
 		c->kb = tep_kbuffer(s->tep);
 		c->pages = malloc(READ_BATCH * s->psize);
 		if (!c->kb || !c->pages)
@@ -758,22 +766,11 @@ static int drain(struct stream *s, int rounds)
 
 int stream_poll(struct stream *s, int timeout_ms)
 {
-	struct pollfd *pfd;
-	int i, n = 0;
+	int n;
 
 	if (s->stopped)
 		return 0;
-	pfd = calloc(s->ncpu, sizeof(*pfd));
-	if (!pfd)
-		return -ENOMEM;
-	for (i = 0; i < s->ncpu; i++) {
-		if (s->cpus[i].fd < 0)
-			continue;
-		pfd[n].fd = s->cpus[i].fd;
-		pfd[n++].events = POLLIN;
-	}
-	n = poll(pfd, n, timeout_ms);
-	free(pfd);
+	n = poll(s->pfd, s->npfd, timeout_ms);
 	if (n < 0 && errno == EINTR)
 		return 0;
 	if (n < 0)
@@ -891,6 +888,7 @@ void stream_free(struct stream *s)
 		free(s->cpus[c].pdata);
 	}
 	free(s->cpus);
+	free(s->pfd);
 	if (s->idir && rmdir(s->idir) && errno == EBUSY) {
 		/* an event file still open elsewhere: try once more */
 		usleep(10000);
