@@ -12,10 +12,15 @@ for c in $cmds; do
 	[ "$c" = help ] && continue
 	page=man/uprobe-$c.8
 	[ -f "$page" ] || { say "$page is missing"; continue; }
-	grep -q "uprobe-$c" man/uprobe.8 || say "uprobe.8 does not name uprobe-$c(8)"
+	grep -q "uprobe\\\\-$c" man/uprobe.8 || say "uprobe.8 does not name uprobe-$c(8)"
 	grep -qw -- "$c" completions/uprobe || say "the completion does not know '$c'"
 	for o in $("$UPROBE" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
-		case $o in --help|--usage|--version) continue ;; esac
+		case $o in
+		--help|--usage|--version) continue ;;
+		--json|--verbose|--tracefs)	# global: uprobe.8 and the completion
+			grep -q -- "${o//-/\\\\-}" man/uprobe.8 || say "uprobe.8 does not document $o"
+			continue ;;
+		esac
 		grep -q -- "${o//-/\\\\-}" "$page" || grep -q -- "$o" "$page" ||
 			say "$page does not document $o"
 		grep -q -- "$o" completions/uprobe || say "the completion does not know $c $o"
