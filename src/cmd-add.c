@@ -297,15 +297,51 @@ static int add_dwarf_arg(struct add_opts *o, struct probe *p, const struct resol
 }
 
 /* One probe at @loc with the user's fetch-args; NULL after an error. */
+/* from[k] = the user's token that fetch-arg k of the probe came from (one
+ * DWARF name may give several), for errors about the line */
+static int note_from(const char ***from, size_t *cap, size_t nargs, const char *tok)
+{
+	size_t k;
+
+	if (nargs > *cap) {
+		const char **t = realloc(*from, nargs * sizeof(**from));
+
+		if (!t)
+			return -ENOMEM;
+		for (k = *cap; k < nargs; k++)
+			t[k] = tok;
+		*from = t;
+		*cap = nargs;
+	}
+	return 0;
+}
+
+/* An error about fetch-arg @k of @p, shown on what the user typed. */
+static void arg_error(const struct probe *p, const char *const *from, size_t k,
+		      const struct probe_error *perr)
+{
+	char *a = probe_format_arg(&p->args[k]);
+
+	if (!a || strcmp(a, from[k]) == 0) {
+		err_caret(from[k], perr->pos, perr->msg);
+	} else {
+		err_caret(a, perr->pos, perr->msg);
+		note("from '%s'", from[k]);
+	}
+	free(a);
+}
+
 static struct probe *build_probe(struct add_opts *o, const struct resolve_loc *loc,
 				 const char *path, bool ret,
 				 const struct probe_features *feat,
-				 struct probe *const *probes, size_t n)
+				 struct probe *const *probes, size_t n,
+				 const char ***fromp)
 {
 	char name[PROBE_MAX_EVENT_NAME];
 	struct probe_error perr = { 0 };
+	const char **from = NULL;
 	struct probe *p;
-	size_t i;
+	size_t i, cap = 0;
 
 	if (event_name(o, loc, path, ret, probes, n, name, sizeof(name)))
 		return NULL;
@@ -322,10 +358,13 @@ static struct probe *build_probe(struct add_opts *o, const struct resolve_loc *l
 		if (resolve_dwarf_is_expr(o->args[i], ret)) {
 			if (add_dwarf_arg(o, p, loc, ret, o->args[i], feat))
 				goto out_free;
+			if (note_from(&from, &cap, p->nargs, o->args[i]))
+				goto out_nomem;
 			continue;
 		}
 		r = probe_add_arg(p, o->args[i], feat, &perr);
-
+		if (!r && note_from(&from, &cap, p->nargs, o->args[i]))
+			goto out_nomem;
 		if (r == -EINVAL) {
 			err_caret(o->args[i], perr.pos, perr.msg);
 			goto out_free;
@@ -336,14 +375,18 @@ static struct probe *build_probe(struct add_opts *o, const struct resolve_loc *l
 		}
 	}
 	if (probe_validate(p, feat, &perr)) {
-		if (perr.arg >= 0 && (size_t)perr.arg < o->nargs)
-			err_caret(o->args[perr.arg], perr.pos, perr.msg);
+		if (perr.arg >= 0 && (size_t)perr.arg < p->nargs)
+			arg_error(p, from, perr.arg, &perr);
 		else
 			err("'%s': %s", o->target, perr.msg);
 		goto out_free;
 	}
+	*fromp = from;
 	return p;
+out_nomem:
+	err_errno(-ENOMEM, "building the probe");
 out_free:
+	free(from);
 	probe_free(p);
 	return NULL;
 }
@@ -401,7 +444,8 @@ static void print_added(struct add_opts *o, struct probe *const *probes,
 		       n > 1 ? "*" : probes[0]->event);
 }
 
-static int apply(struct add_opts *o, struct probe **probes, size_t n)
+static int apply(struct add_opts *o, struct probe **probes, size_t n,
+		 const char ***from)
 {
 	size_t failed = 0;
 	int ret = tfs_add(probes, n, &failed);
@@ -411,7 +455,7 @@ static int apply(struct add_opts *o, struct probe **probes, size_t n)
 		return 0;
 	line = probe_format(probes[failed]);
 	if (line)
-		err_kernel(ret, line, o->target, (const char *const *)o->args, o->nargs);
+		err_kernel(ret, line, o->target, from[failed], probes[failed]->nargs);
 	free(line);
 	if (failed)
 		note("the %zu probe%s added before it %s removed again: nothing was added",
@@ -427,6 +471,7 @@ int cmd_add(int argc, char **argv)
 	struct resolve_loc *locs = NULL;
 	struct probe_features feat;
 	struct probe **probes = NULL;
+	const char ***from = NULL;
 	size_t nlocs = 0, n = 0, i;
 	char *path = NULL;
 	int ret, status = EXIT_FAIL;
@@ -480,22 +525,28 @@ int cmd_add(int argc, char **argv)
 			     "once when the library loads, not the implementation it picks",
 			     locs[i].symbol);
 	probes = calloc(nlocs, sizeof(*probes));
-	if (!probes)
+	from = calloc(nlocs, sizeof(*from));
+	if (!probes || !from) {
+		err_errno(-ENOMEM, "building the probes");
 		goto out_free;
+	}
 	for (n = 0; n < nlocs; n++) {
 		probes[n] = build_probe(&o, &locs[n], path, o.ret || t.is_return,
-					&feat, probes, n);
+					&feat, probes, n, &from[n]);
 		if (!probes[n])
 			goto out_free;
 	}
-	if (!o.dry_run && apply(&o, probes, n))
+	if (!o.dry_run && apply(&o, probes, n, from))
 		goto out_free;
 	print_added(&o, probes, locs, n);
 	status = EXIT_OK;
 out_free:
-	for (i = 0; probes && i < n; i++)
+	for (i = 0; probes && i < n; i++) {
 		probe_free(probes[i]);
+		free(from[i]);
+	}
 	free(probes);
+	free(from);
 	resolve_locs_free(locs, nlocs);
 	resolve_close(e);
 	resolve_dwarf_close(o.dw);

@@ -169,6 +169,8 @@ void err_kernel(int errnum, const char *line, const char *target,
 	if (tfs_error_last(&msg, &cmd, &caret) || strcmp(cmd, line) != 0) {
 		/* no error_log entry of ours: errno is all there is */
 		err_errno(errnum, "the kernel refused '%s'", line);
+		note("hint: it logged no reason in error_log; dmesg may say more "
+		     "(e.g. \"Reference counter offset mismatch\")");
 		goto out_free;
 	}
 	tok = token_at(line, caret, &start);

@@ -124,6 +124,13 @@ expect_match "shows error_log's message" "$errout" "the kernel refused the probe
 expect_match "on the user's token" "$errout" "^  y=%bx$"
 expect_match "with the caret" "$errout" "^  \^$"
 
+# a variable by name (DWARF) refused by the kernel: shown on the line, and
+# traced back to the name the user typed
+run "$UPROBE" add -g "$G" -e fixed "$FIX:func_c" x
+expect_eq "kernel refusal of a DWARF arg fails" "$rc" 1
+expect_match "names the user's token" "$errout" "in argument 1, 'x'$"
+expect_match "shows the line it generated" "$errout" "^  p:$G/fixed $FIX:0x[0-9a-f]+ x=%di:s32$"
+
 # our own refusals, before anything is written
 n0=$(grep -c . "$TRACEFS/uprobe_events")
 run "$UPROBE" add -g "$G" "$FIX:func_a" '%zz'
