@@ -112,7 +112,9 @@ static int list_symbols(const char *path, const char *glob)
 	}
 	ret = resolve_glob(e, glob ? glob : "*", SIZE_MAX, &locs, &n);
 	resolve_close(e);
-	if (ret && ret != -ENOENT) {
+	if (ret) {
+		/* nothing to list is worth saying: a stripped file, or a glob
+		 * that matches nothing */
 		err("'%s': %s", path, resolve_errmsg());
 		return EXIT_FAIL;
 	}
@@ -166,6 +168,10 @@ int cmd_funcs(int argc, char **argv)
 	ret = resolve_dwarf_funcs(d, o.glob, &fs, &n);
 	if (ret) {
 		err_errno(ret, "'%s'", path);
+		goto out_free;
+	}
+	if (n == 0) {
+		err("'%s': no function matches '%s'", path, o.glob ? o.glob : "*");
 		goto out_free;
 	}
 	print_dwarf(fs, n);
