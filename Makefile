@@ -86,6 +86,7 @@ check-san: deps
 	$(Q)$(MAKE) --no-print-directory SAN=1 all unit cli live
 
 checkstyle:
+	$(Q)tests/style.sh
 	$(Q)tests/sync.sh
 	$(Q)for m in man/*.8; do groff -man -ww -z $$m || exit 1; done
 

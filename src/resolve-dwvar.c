@@ -347,7 +347,8 @@ static bool find_member(Dwarf_Die *t, const char *name, Dwarf_Die *m, int64_t *o
 			return true;
 		}
 		if ((tag == DW_TAG_inheritance || !n) && type_of(&c, &sub) &&
-		    dwarf_peel_type(&sub, &psub) == 0 && find_member(&psub, name, m, off, depth + 1)) {
+		    dwarf_peel_type(&sub, &psub) == 0 &&
+		    find_member(&psub, name, m, off, depth + 1)) {
 			*off += o;
 			return true;
 		}
