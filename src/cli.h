@@ -28,6 +28,8 @@ extern const char *g_cmd;	/* "add", "list", ... for messages */
 extern bool g_needs_tracefs;
 /* -j, -v, --tracefs: a child of every command's argp. */
 extern const struct argp global_argp;
+/* The children of every command's argp: the global options. */
+extern const struct argp_child cli_children[];
 
 /* uprobe <cmd>: <fmt>. With --json: {"error": "..."} on stdout. */
 void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -75,6 +77,19 @@ int cli_select(struct tfs_event *ev, size_t n, char **pat, size_t npat,
 int cli_each_event(char **pat, size_t npat, const char *def_group,
 		   int (*fn)(const char *group, const char *event),
 		   const char *verb);
+
+/*
+ * EVENT patterns as the rest of the command line (del, enable, disable,
+ * list). Use cli_patterns_parse() as the command's argp parser, with a
+ * struct cli_patterns as its input; @need is the usage error when none is
+ * given (NULL: none is fine).
+ */
+struct cli_patterns {
+	char **pat;
+	size_t npat;
+	const char *need;
+};
+error_t cli_patterns_parse(int key, char *arg, struct argp_state *state);
 
 /* The commands, dispatched from the table in main.c. */
 int cmd_add(int argc, char **argv);

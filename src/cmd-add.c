@@ -93,11 +93,6 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child add_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp add_argp = {
 	add_options, add_parse, "TARGET [FETCHARG...]",
 	"Add uprobe events.\v"
@@ -111,7 +106,7 @@ static const struct argp add_argp = {
 	"  uprobe add /bin/bash:readline %di\n"
 	"  uprobe add -r bash:readline '+0($retval):string'\n"
 	"  uprobe add -n ./app:'parse_*'",
-	add_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 /* DWARF: a source line, FUNC:RELLINE, or a C++ name with scopes or a signature. */

@@ -36,18 +36,13 @@ static const struct argp_option clear_options[] = {
 	{ 0 }
 };
 
-static const struct argp_child clear_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp clear_argp = {
 	clear_options, clear_parse, NULL,
 	"Remove every uprobe event, or a group's.\v"
 	"Each event is disabled first, at the top level and in every instance, "
 	"then removed on its own: an event in use elsewhere does not stop the "
 	"others from going.",
-	clear_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 int cmd_clear(int argc, char **argv)

@@ -5,42 +5,13 @@
 #include "cli.h"
 #include "tfs.h"
 
-struct enable_opts {
-	char **pat;
-	size_t npat;
-};
-
-static error_t enable_parse(int key, char *arg, struct argp_state *state)
-{
-	struct enable_opts *o = state->input;
-
-	switch (key) {
-	case ARGP_KEY_ARG:
-		o->pat = state->argv + state->next - 1;
-		o->npat = state->argc - state->next + 1;
-		state->next = state->argc;
-		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "name the events to enable (GRP/EVENT, EVENT, globs)");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
-static const struct argp_child enable_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp enable_argp = {
-	NULL, enable_parse, "EVENT...",
+	NULL, cli_patterns_parse, "EVENT...",
 	"Enable uprobe events in the top-level trace buffer.\v"
 	"EVENT is GRP/EVENT, or EVENT in the group 'uprobes'; globs such as "
 	"'grp/*' allowed. 'uprobe stream' needs neither: it enables events in "
 	"an instance of its own.",
-	enable_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 static int enable_one(const char *group, const char *event)
@@ -50,7 +21,9 @@ static int enable_one(const char *group, const char *event)
 
 int cmd_enable(int argc, char **argv)
 {
-	struct enable_opts o = { 0 };
+	struct cli_patterns o = {
+		.need = "name the events to enable (GRP/EVENT, EVENT, globs)",
+	};
 
 	if (cli_parse(&enable_argp, argc, argv, &o))
 		return EXIT_FAIL;

@@ -33,11 +33,6 @@ static error_t lines_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child lines_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp lines_argp = {
 	NULL, lines_parse, "PATH:FUNC",
 	"List the source lines of function FUNC that can be probed.\v"
@@ -47,7 +42,7 @@ static const struct argp lines_argp = {
 	"inlined copies are marked. Needs debug information.\n\n"
 	"Example:\n"
 	"  uprobe lines ./app:parse_request",
-	lines_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 /* Splits "PATH:REST" and opens PATH's debug information. */

@@ -10,41 +10,15 @@
 #include "resolve.h"
 #include "tfs.h"
 
-struct list_opts {
-	char **pat;
-	size_t npat;
-};
-
-static error_t list_parse(int key, char *arg, struct argp_state *state)
-{
-	struct list_opts *o = state->input;
-
-	switch (key) {
-	case ARGP_KEY_ARG:
-		o->pat = state->argv + state->next - 1;
-		o->npat = state->argc - state->next + 1;
-		state->next = state->argc;
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
-static const struct argp_child list_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp list_argp = {
-	NULL, list_parse, "[PATTERN...]",
+	NULL, cli_patterns_parse, "[PATTERN...]",
 	"List uprobe events: every one on the system, or those matching a "
 	"PATTERN (GRP/EVENT or EVENT, globs allowed).\v"
 	"Columns: GROUP/EVENT, TYPE (p entry, r return), PATH:OFFSET (a file "
 	"offset), the SYMBOL+OFF it maps back to, STATE (enabled at the top "
 	"level or in any instance), HITS (from uprobe_profile), and the "
 	"fetch-args.",
-	list_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 /* symbol+off for each event; files opened once each */
@@ -162,7 +136,7 @@ static void print_text(struct tfs_event *ev, const size_t *sel, size_t n,
 
 int cmd_list(int argc, char **argv)
 {
-	struct list_opts o = { 0 };
+	struct cli_patterns o = { 0 };
 	struct tfs_event *ev = NULL;
 	size_t n = 0, nsel = 0, i;
 	size_t *sel = NULL;

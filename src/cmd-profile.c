@@ -64,11 +64,6 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child profile_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp profile_argp = {
 	profile_options, profile_parse, "[EVENT...]",
 	"Show how many times each uprobe event fired (the kernel's "
@@ -78,7 +73,7 @@ static const struct argp profile_argp = {
 	"probe, enabled or not, from the moment it was added. With --interval, "
 	"the view refreshes with hits per second until interrupted. See "
 	"uprobe-profile(8).",
-	profile_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 static volatile sig_atomic_t stop;

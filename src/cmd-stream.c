@@ -120,11 +120,6 @@ static error_t stream_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child stream_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp stream_argp = {
 	stream_options, stream_parse, "[EVENT...] [-- CMD [ARG...]]",
 	"Show every hit of uprobe events as it happens, one line each (one "
@@ -136,7 +131,7 @@ static const struct argp stream_argp = {
 	"enabled, only its events (and its children's) are shown, and the "
 	"stream ends when it does, with its exit status. Lost events are "
 	"reported on stderr; the exit status is then 2. See uprobe-stream(8).",
-	stream_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 static volatile sig_atomic_t got_signal;

@@ -45,11 +45,6 @@ static error_t vars_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child vars_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp vars_argp = {
 	vars_options, vars_parse, "PATH:FUNC[:RELLINE]",
 	"List the variables that 'uprobe add' can fetch at a place.\v"
@@ -61,7 +56,7 @@ static const struct argp vars_argp = {
 	"it can. Needs debug information.\n\n"
 	"Example:\n"
 	"  uprobe vars ./app:parse_request",
-	vars_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 static void print_var(const struct resolve_dwarf_var *v, bool first)

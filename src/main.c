@@ -71,6 +71,11 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 const struct argp global_argp = { global_options, global_parse, NULL, NULL,
 				  NULL, NULL, NULL };
 
+const struct argp_child cli_children[] = {
+	{ &global_argp, 0, "Global options:", 0 },
+	{ 0 }
+};
+
 struct main_args {
 	int cmd_index;
 };

@@ -196,6 +196,26 @@ out_free:
 	free(cmd);
 }
 
+error_t cli_patterns_parse(int key, char *arg, struct argp_state *state)
+{
+	struct cli_patterns *o = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		o->pat = state->argv + state->next - 1;
+		o->npat = state->argc - state->next + 1;
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		if (o->need)
+			argp_error(state, "%s", o->need);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
 int cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 {
 	char name[64];
