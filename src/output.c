@@ -136,7 +136,9 @@ int cli_tracefs(void)
 		note("hint: kernel lockdown or a container without CAP_SYS_ADMIN");
 		break;
 	default:
-		if (g_opts.tracefs)
+		if (g_opts.tracefs && ret == -ENOENT)
+			err("'%s' is not a tracefs mount", g_opts.tracefs);
+		else if (g_opts.tracefs)
 			err_errno(ret, "'%s' is not a usable tracefs", g_opts.tracefs);
 		else
 			err_errno(ret, "cannot find or mount tracefs");

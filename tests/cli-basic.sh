@@ -72,6 +72,10 @@ expect_match "and told why" "$errout" "uprobe|kprobe"
 run "$UPROBE" add -n "$FIX:func_a" '%zz'
 expect_match "caret under the bad token" "$errout" "^  %zz$"
 
+run "$UPROBE" --tracefs "$OUT" list
+expect_eq "--tracefs that is not tracefs: exit 1" "$rc" 1
+expect_match "and says so" "$errout" "'$OUT' is not a tracefs mount"
+
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$UPROBE" list
 	expect_eq "not root: list fails" "$rc" 1
