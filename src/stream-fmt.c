@@ -333,7 +333,9 @@ static int parse_field(struct eplan *ep, const char *line, const char *fmt,
 	arr = (br = strchr(name, '[')) || strchr(decl, '[');
 	if (br)
 		*br = '\0';
-	if (strncmp(name, "common_", 7) == 0)
+	/* the header's fields come first; an argument may be named common_x */
+	if (strncmp(name, "common_", 7) == 0 && ep->ip_off < 0 && ep->func_off < 0 &&
+	    !ep->nf)
 		return 0;
 	if (strcmp(name, "__probe_ip") == 0 || strcmp(name, "__probe_ret_ip") == 0) {
 		ep->ip_off = off;
@@ -391,6 +393,9 @@ int eplan_build(struct eplan *ep, const char *group, const char *event,
 	pos = fmt;
 	/* each line from its '\n': sscanf's leading space skips it */
 	for (line = text; line && (!fmt || line < fmt); line = strchr(line + 1, '\n')) {
+		/* an empty line: the one after it is read from its own '\n' */
+		if (line[0] == '\n' && line[1] == '\n')
+			continue;
 		ret = parse_field(ep, line, fmt, &pos);
 		if (ret)
 			return ret;
@@ -657,10 +662,15 @@ static void write_value(struct obuf *o, const struct ev *e,
 		c = (char)get_u(p, 1);
 		if (json) {
 			ob_jstr(o, &c, 1);
+		} else if (c == '\'') {
+			ob_puts(o, "'\\''");
 		} else {
-			/* 'c' with the escapes of a string */
-			size_t at = o->len;
+			/* 'c' with the escapes of a string; room first, so
+			 * that ob_cstr() cannot flush and move it from @at */
+			size_t at;
 
+			ob_room(o, 6);
+			at = o->len;
 			ob_cstr(o, &c, 1);
 			o->buf[at] = '\'';
 			o->buf[o->len - 1] = '\'';
@@ -754,6 +764,25 @@ static void write_stack(struct obuf *o, const struct ev *e,
 	ob_putc(o, ']');
 }
 
+/* A thread may name itself anything: control bytes as \xHH keep a line
+ * one line. */
+static void write_comm(struct obuf *o, const char *comm)
+{
+	const char *run = comm, *s;
+
+	for (s = comm; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[4] = { '\\', 'x', hexdig[c >> 4], hexdig[c & 15] };
+
+		if (c >= 0x20 && c != 0x7f)
+			continue;
+		ob_put(o, run, s - run);
+		ob_put(o, esc, sizeof(esc));
+		run = s + 1;
+	}
+	ob_put(o, run, s - run);
+}
+
 static void write_text(struct obuf *o, const struct ev *e, int tgid,
 		       const char *comm, struct stack_syms *ss)
 {
@@ -762,7 +791,7 @@ static void write_text(struct obuf *o, const struct ev *e, int tgid,
 
 	ob_time(o, e->ts);
 	ob_putc(o, ' ');
-	ob_puts(o, comm);
+	write_comm(o, comm);
 	ob_putc(o, ' ');
 	ob_s64(o, tgid);
 	ob_putc(o, '/');
