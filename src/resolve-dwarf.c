@@ -98,6 +98,136 @@ void dw_pc_label(struct resolve_dwarf *d, Dwarf_Addr pc, char *buf, size_t len)
 		snprintf(buf, len, "%#" PRIx64, dw_to_vaddr(d, pc));
 }
 
+/*
+ * dwfl_module_addrname() reads the whole symbol table on every call, so a
+ * listing of every function would be quadratic. The same choice is made here
+ * from a table sorted once: of the symbols with a size that hold @addr, the
+ * global ones first, else the local ones, in symbol table order, the closest
+ * (then the more global, then the smaller) winning and the first on a tie.
+ * When that leaves nothing, or a sizeless symbol could win, libdwfl decides.
+ */
+static int cmp_addrsym(const void *a, const void *b)
+{
+	const struct dw_addrsym *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->ndx - y->ndx;
+}
+
+static int bind_rank(int bind)
+{
+	return bind == STB_GLOBAL ? 3 : bind == STB_WEAK ? 2 : bind == STB_LOCAL ? 1 : 0;
+}
+
+static int read_addrsyms(struct resolve_dwarf *d)
+{
+	int n = dwfl_module_getsymtab(d->mod), i;
+
+	d->first_global = dwfl_module_getsymtab_first_global(d->mod);
+	if (n <= 0 || d->first_global < 0)
+		return -ENOENT;
+	d->asyms = calloc(n, sizeof(*d->asyms));
+	if (!d->asyms)
+		return -ENOMEM;
+	for (i = 1; i < n; i++) {
+		struct dw_addrsym *a = &d->asyms[d->nasyms];
+		const char *name;
+		GElf_Sym sym;
+		int type;
+
+		name = dwfl_module_getsym(d->mod, i, &sym, NULL);
+		if (!name || !name[0] || sym.st_shndx == SHN_UNDEF)
+			continue;
+		type = GELF_ST_TYPE(sym.st_info);
+		if (type == STT_SECTION || type == STT_FILE || type == STT_TLS)
+			continue;
+		*a = (struct dw_addrsym){ sym.st_value, sym.st_size, 0, i,
+					  GELF_ST_BIND(sym.st_info) };
+		d->nasyms++;
+	}
+	qsort(d->asyms, d->nasyms, sizeof(*d->asyms), cmp_addrsym);
+	for (i = 0; i < (int)d->nasyms; i++) {
+		struct dw_addrsym *a = &d->asyms[i];
+
+		a->maxend = a->value + a->size;
+		if (i && a[-1].maxend > a->maxend)
+			a->maxend = a[-1].maxend;
+	}
+	return 0;
+}
+
+static bool addrsym_better(const struct dw_addrsym *best, const struct dw_addrsym *a)
+{
+	int bb, ba;
+
+	if (!best)
+		return true;
+	bb = bind_rank(best->bind);
+	ba = bind_rank(a->bind);
+	if (best->value < a->value || bb < ba)
+		return true;
+	return best->value == a->value && ((best->size > a->size && bb <= ba) ||
+					   (best->size >= a->size && bb < ba));
+}
+
+/* The sized symbols holding @addr, in symbol table order; -E2BIG when
+ * there are too many to weigh here. */
+static int addrsyms_holding(struct resolve_dwarf *d, Dwarf_Addr addr,
+			    const struct dw_addrsym **out, size_t max, size_t *n)
+{
+	size_t lo = 0, hi = d->nasyms, steps = 0, i, j;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->asyms[mid].value <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*n = 0;
+	for (j = lo; j-- > 0 && d->asyms[j].maxend > addr;) {
+		const struct dw_addrsym *a = &d->asyms[j];
+
+		if (++steps > 256 || *n == max)
+			return -E2BIG;
+		if (!a->size || addr - a->value >= a->size)
+			continue;
+		for (i = (*n)++; i > 0 && out[i - 1]->ndx > a->ndx; i--)
+			out[i] = out[i - 1];
+		out[i] = a;
+	}
+	/* a global sizeless symbol right at @addr may keep libdwfl from
+	 * looking at the local symbols */
+	for (j = lo; j-- > 0 && d->asyms[j].value == addr;)
+		if (!d->asyms[j].size && d->asyms[j].ndx >= d->first_global)
+			return -E2BIG;
+	return 0;
+}
+
+const char *dw_addrname(struct resolve_dwarf *d, Dwarf_Addr addr)
+{
+	const struct dw_addrsym *held[16], *best = NULL;
+	int first_global, pass;
+	size_t n, i;
+	GElf_Sym sym;
+
+	if (!d->asyms_read)
+		d->asyms_read = read_addrsyms(d) ? -1 : 1;
+	if (d->asyms_read < 0 || addrsyms_holding(d, addr, held, 16, &n))
+		return dwfl_module_addrname(d->mod, addr);
+	first_global = d->first_global > 1 ? d->first_global : 1;
+	for (pass = 0; pass < 2 && !best; pass++)
+		for (i = 0; i < n; i++)
+			if ((held[i]->ndx >= first_global) == (pass == 0) &&
+			    addrsym_better(best, held[i]))
+				best = held[i];
+	if (!best)
+		return dwfl_module_addrname(d->mod, addr);
+	return dwfl_module_getsym(d->mod, best->ndx, &sym, NULL);
+}
+
 /* --- opening ------------------------------------------------------------- */
 
 static char *debuginfo_path;
@@ -196,7 +326,7 @@ void resolve_dwarf_close(struct resolve_dwarf *d)
 		free(d->scopes.vals ? d->scopes.vals[i] : NULL);
 	free(d->scopes.keys);
 	free(d->scopes.vals);
-	free(d->scopes.done);
+	free(d->asyms);
 	free(d->loads);
 	free(d->curanges);
 	free(d->debugfile);
@@ -437,21 +567,15 @@ static const char *scope_of(struct resolve_dwarf *d, Dwarf_Die *die)
 	struct dw_scopes *s = &d->scopes;
 	Dwarf_Die cu;
 	Dwarf_Off cuoff;
-	size_t i;
-	void *p;
 
 	if (!dwarf_diecu(die, &cu, NULL, NULL))
 		return NULL;
-	cuoff = dwarf_dieoffset(&cu);
-	for (i = 0; i < s->ndone; i++)
-		if (s->done[i] == cuoff)
-			return scopes_get(s, dwarf_dieoffset(die));
-	p = realloc(s->done, (s->ndone + 1) * sizeof(*s->done));
-	if (!p)
-		return NULL;
-	s->done = p;
-	s->done[s->ndone++] = cuoff;
-	scopes_walk(s, &cu, "", 0);
+	cuoff = dwarf_dieoffset(&cu) | DW_SCOPES_DONE;
+	if (!scopes_get(s, cuoff)) {
+		if (scopes_put(s, cuoff, ""))
+			return NULL;
+		scopes_walk(s, &cu, "", 0);
+	}
 	return scopes_get(s, dwarf_dieoffset(die));
 }
 
@@ -1426,16 +1550,57 @@ struct funcs_ctx {
 	const char *glob;
 	struct resolve_dwarf_func *fs;
 	size_t n, cap;
+	size_t *slots;		/* by name hash: index into fs + 1, 0 free */
+	size_t nslots;
+	bool plain_c;		/* this CU is C: no functions inside types */
 	int err;
 };
 
+static size_t hash_name(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of @name in @slots: the one holding it, else the free one. */
+static size_t *name_slot(size_t *slots, size_t nslots, const struct resolve_dwarf_func *fs,
+			 const char *name)
+{
+	size_t j;
+
+	for (j = hash_name(name) & (nslots - 1); slots[j]; j = (j + 1) & (nslots - 1))
+		if (strcmp(fs[slots[j] - 1].name, name) == 0)
+			break;
+	return &slots[j];
+}
+
+static int funcs_rehash(struct funcs_ctx *c)
+{
+	size_t nslots = c->nslots ? c->nslots * 2 : 1024, i;
+	size_t *slots = calloc(nslots, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < c->n; i++)
+		*name_slot(slots, nslots, c->fs, c->fs[i].name) = i + 1;
+	free(c->slots);
+	c->slots = slots;
+	c->nslots = nslots;
+	return 0;
+}
+
 static struct resolve_dwarf_func *func_slot(struct funcs_ctx *c, const char *name)
 {
-	size_t i;
+	size_t *slot;
 
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->fs[i].name, name) == 0)
-			return &c->fs[i];
+	if ((c->n + 1) * 2 > c->nslots && funcs_rehash(c))
+		return NULL;
+	slot = name_slot(c->slots, c->nslots, c->fs, name);
+	if (*slot)
+		return &c->fs[*slot - 1];
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
 		void *p = realloc(c->fs, cap * sizeof(*c->fs));
@@ -1449,6 +1614,7 @@ static struct resolve_dwarf_func *func_slot(struct funcs_ctx *c, const char *nam
 	c->fs[c->n].name = strdup(name);
 	if (!c->fs[c->n].name)
 		return NULL;
+	*slot = c->n + 1;
 	return &c->fs[c->n++];
 }
 
@@ -1486,7 +1652,7 @@ static void list_fn(struct funcs_ctx *c, Dwarf_Die *die, int tag)
 		f->ninlined++;
 		return;
 	}
-	sym = dwfl_module_addrname(d->mod, pc + d->dwbias);
+	sym = dw_addrname(d, pc + d->dwbias);
 	if (f->addr && f->addr != dw_to_vaddr(d, pc)) {
 		/* a clone next to the original: listed under the original */
 		f->clone = true;
@@ -1495,6 +1661,8 @@ static void list_fn(struct funcs_ctx *c, Dwarf_Die *die, int tag)
 	f->addr = dw_to_vaddr(d, pc);
 	dw_vaddr_offset(d, f->addr, &f->offset);
 	if (sym && strcmp(sym, f->name) != 0) {
+		/* again when a COMDAT copy is seen from another CU */
+		free(f->linkage);
 		f->linkage = strdup(sym);
 		f->clone = strstr(sym, ".isra.") || strstr(sym, ".constprop.") ||
 			   strstr(sym, ".part.");
@@ -1513,7 +1681,7 @@ static void list_walk(struct funcs_ctx *c, Dwarf_Die *parent, int depth)
 		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine)
 			list_fn(c, &ch, tag);
 		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
-		    tag == DW_TAG_lexical_block || is_scope_tag(tag))
+		    tag == DW_TAG_lexical_block || (is_scope_tag(tag) && !c->plain_c))
 			list_walk(c, &ch, depth + 1);
 	} while (!c->err && dwarf_siblingof(&ch, &ch) == 0);
 }
@@ -1535,8 +1703,14 @@ int resolve_dwarf_funcs(struct resolve_dwarf *d, const char *glob,
 
 	dw_clear_err();
 	while (!c.err && dwarf_get_units(d->dw, cu, &cu, NULL, &type, &cudie, NULL) == 0)
-		if (type == DW_UT_compile || type == DW_UT_partial)
+		if (type == DW_UT_compile || type == DW_UT_partial) {
+			int lang = dwarf_srclang(&cudie);
+
+			c.plain_c = lang == DW_LANG_C89 || lang == DW_LANG_C ||
+				    lang == DW_LANG_C99 || lang == DW_LANG_C11;
 			list_walk(&c, &cudie, 0);
+		}
+	free(c.slots);
 	if (c.err) {
 		resolve_dwarf_funcs_free(c.fs, c.n);
 		return c.err;

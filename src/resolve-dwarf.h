@@ -23,13 +23,23 @@ struct dw_sym {
 	uint64_t size;
 };
 
-/* DIE offset -> qualified C++ scope ("ns::Klass"), per CU on demand. */
+/* DIE offset -> qualified C++ scope ("ns::Klass"), per CU on demand; a CU
+ * walked is a key too, its offset with DW_SCOPES_DONE set. */
 struct dw_scopes {
 	uint64_t *keys;
 	char **vals;
 	size_t cap, len;
-	Dwarf_Off *done;	/* CUs walked */
-	size_t ndone;
+};
+
+#define DW_SCOPES_DONE (1ull << 63)
+
+/* A symbol as dwfl_module_addrname() weighs it, sorted by address. */
+struct dw_addrsym {
+	uint64_t value;		/* Dwfl address */
+	uint64_t size;
+	uint64_t maxend;	/* highest value + size of this and those before */
+	int ndx;		/* in dwfl_module_getsym() */
+	int bind;
 };
 
 /* A CU's address range, for files without .debug_aranges (clang). */
@@ -55,6 +65,10 @@ struct resolve_dwarf {
 	struct dw_sym *syms;	/* functions from the symbol table */
 	size_t nsyms;
 	bool syms_read;
+	struct dw_addrsym *asyms;	/* every symbol, for dw_addrname() */
+	size_t nasyms;
+	int first_global;
+	int asyms_read;		/* 0 not yet, 1 read, -1 use libdwfl */
 	struct dw_scopes scopes;
 	struct dw_curange *curanges;
 	size_t ncuranges;
@@ -69,6 +83,9 @@ void dw_clear_err(void);
 Dwarf_Addr dw_from_vaddr(const struct resolve_dwarf *d, uint64_t vaddr);
 uint64_t dw_to_vaddr(const struct resolve_dwarf *d, Dwarf_Addr pc);
 int dw_vaddr_offset(const struct resolve_dwarf *d, uint64_t vaddr, uint64_t *off);
+
+/* dwfl_module_addrname() of Dwfl address @addr, through a sorted table. */
+const char *dw_addrname(struct resolve_dwarf *d, Dwarf_Addr addr);
 
 /* "func+0x12" for the DWARF address @pc, into @buf. */
 void dw_pc_label(struct resolve_dwarf *d, Dwarf_Addr pc, char *buf, size_t len);
