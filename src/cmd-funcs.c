@@ -39,11 +39,6 @@ static error_t funcs_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp_child funcs_children[] = {
-	{ &global_argp, 0, "Global options:", 0 },
-	{ 0 }
-};
-
 static const struct argp funcs_argp = {
 	NULL, funcs_parse, "PATH [GLOB]",
 	"List the functions of PATH that can be probed, with their file offsets.\v"
@@ -54,7 +49,7 @@ static const struct argp funcs_argp = {
 	"Examples:\n"
 	"  uprobe funcs /bin/bash 'read*'\n"
 	"  uprobe funcs ./app 'ns::Klass::*'",
-	funcs_children, NULL, NULL
+	cli_children, NULL, NULL
 };
 
 static void print_dwarf(const struct resolve_dwarf_func *fs, size_t n)
