@@ -147,7 +147,13 @@ expect_match "stack symbolized: the probed function and its caller" \
 	"$(grep " $G/s " <<<"$out" | head -1)" 'stack=\[probe_s\+0x0 \(stream-args\); (call_s|main)\+0x[0-9a-f]+ \(stream-args\)'
 
 # --- lost events are never silent
-run "$UPROBE" --json stream --buffer-size 4 "$G/s" -- "$FIX" spin 300000
+# A fast reader can keep up with even a one-page buffer, so the reader is
+# made slow for sure: its stdout is a pipe nobody reads for 2 s, and it
+# blocks in write() while the fixture fills the kernel's buffer.
+slow_reader() {
+	bash -c 'set -o pipefail; "$@" | { sleep 2; cat; }' slow_reader "$@"
+}
+run slow_reader "$UPROBE" --json stream --buffer-size 4 "$G/s" -- "$FIX" spin 300000
 expect_eq "lost events: still CMD's exit status" "$rc" 0
 expect_match "lost events: on stderr" "$errout" "warning: [0-9]+ events lost \(cpu"
 lost=$(tail -1 <<<"$out" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["lost"])')
@@ -155,7 +161,7 @@ got=$(grep -c '"event"' <<<"$out")
 expect_eq "lost events: the final record adds up to the kernel's hits" \
 	"$((lost + got))" 300000
 
-"$UPROBE" stream --buffer-size 4 --duration 3 "$G/s" >/dev/null 2>"$OUT/lost.err" &
+slow_reader "$UPROBE" stream --buffer-size 4 --duration 3 "$G/s" >/dev/null 2>"$OUT/lost.err" &
 st=$!
 sleep 0.5
 "$FIX" spin 300000 >/dev/null
