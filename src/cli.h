@@ -91,6 +91,17 @@ struct cli_patterns {
 };
 error_t cli_patterns_parse(int key, char *arg, struct argp_state *state);
 
+struct resolve_dwarf;
+/*
+ * Splits @target, "PATH:REST" as the user typed it (@form names the whole
+ * form in the message when there is no ':'), finds PATH as the resolver
+ * does, and opens its debug information: *@path (caller frees) and *@rest
+ * point at the parts. Prints why on failure and returns NULL with *@status
+ * set to the exit status (64 for a malformed target, 1 otherwise).
+ */
+struct resolve_dwarf *cli_dwarf_target(const char *target, const char *form, char **path,
+				       const char **rest, int *status);
+
 /* The commands, dispatched from the table in main.c. */
 int cmd_add(int argc, char **argv);
 int cmd_list(int argc, char **argv);

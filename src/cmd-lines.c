@@ -45,32 +45,6 @@ static const struct argp lines_argp = {
 	cli_children, NULL, NULL
 };
 
-/* Splits "PATH:REST" and opens PATH's debug information. */
-static struct resolve_dwarf *open_target(const char *target, char **path, const char **rest)
-{
-	const char *colon = strchr(target, ':');
-	struct resolve_dwarf *d;
-	char *p;
-
-	if (!colon || colon == target || !colon[1]) {
-		err("'%s': want PATH:FUNC", target);
-		return NULL;
-	}
-	p = strndup(target, colon - target);
-	*path = p ? resolve_find_path(p) : NULL;
-	if (!*path) {
-		err("'%s': %s", p ? p : target, resolve_errmsg());
-		free(p);
-		return NULL;
-	}
-	free(p);
-	*rest = colon + 1;
-	d = resolve_dwarf_open(*path);
-	if (!d)
-		err("'%s': %s", *path, resolve_dwarf_errmsg());
-	return d;
-}
-
 int cmd_lines(int argc, char **argv)
 {
 	struct lines_opts o = { 0 };
@@ -83,9 +57,10 @@ int cmd_lines(int argc, char **argv)
 
 	if (cli_parse(&lines_argp, argc, argv, &o))
 		return EXIT_FAIL;
-	d = open_target(o.target, &path, &func);
+	d = cli_dwarf_target(o.target, "PATH:FUNC", &path, &func, &status);
 	if (!d)
 		goto out_free;
+	status = EXIT_FAIL;
 	ret = resolve_dwarf_lines(d, func, &ls, &n);
 	if (ret) {
 		err("'%s': %s", o.target, resolve_dwarf_errmsg());

@@ -110,32 +110,17 @@ int cmd_vars(int argc, char **argv)
 	struct vars_opts o = { 0 };
 	struct resolve_loc *locs = NULL;
 	struct resolve_dwarf *d = NULL;
-	const char *colon, *spec;
-	char *path = NULL, *p;
+	const char *spec = NULL;
+	char *path = NULL;
 	size_t n = 0, i;
 	int ret, status = EXIT_FAIL;
 
 	if (cli_parse(&vars_argp, argc, argv, &o))
 		return EXIT_FAIL;
-	colon = strchr(o.target, ':');
-	if (!colon || colon == o.target || !colon[1]) {
-		err("'%s': want PATH:FUNC[:RELLINE]", o.target);
-		return EXIT_USAGE;
-	}
-	spec = colon + 1;
-	p = strndup(o.target, colon - o.target);
-	path = p ? resolve_find_path(p) : NULL;
-	if (!path) {
-		err("'%s': %s", p ? p : o.target, resolve_errmsg());
-		free(p);
-		return EXIT_FAIL;
-	}
-	free(p);
-	d = resolve_dwarf_open(path);
-	if (!d) {
-		err("'%s': %s", path, resolve_dwarf_errmsg());
+	d = cli_dwarf_target(o.target, "PATH:FUNC[:RELLINE]", &path, &spec, &status);
+	if (!d)
 		goto out_free;
-	}
+	status = EXIT_FAIL;
 	ret = resolve_dwarf_place(d, spec, o.no_inlines ? RESOLVE_DWARF_NO_INLINES : 0, 256,
 				  &locs, &n);
 	if (ret) {

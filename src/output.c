@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "resolve.h"
 #include "stream.h"
 #include "tfs.h"
 
@@ -364,4 +365,33 @@ out_free:
 	if (!failed)
 		return EXIT_OK;
 	return done ? EXIT_PARTIAL : EXIT_FAIL;
+}
+
+struct resolve_dwarf *cli_dwarf_target(const char *target, const char *form, char **path,
+				       const char **rest, int *status)
+{
+	const char *colon = strchr(target, ':');
+	struct resolve_dwarf *d;
+	char *p;
+
+	*path = NULL;
+	*status = EXIT_USAGE;
+	if (!colon || colon == target || !colon[1]) {
+		err("'%s': want %s", target, form);
+		return NULL;
+	}
+	*status = EXIT_FAIL;
+	p = strndup(target, colon - target);
+	*path = p ? resolve_find_path(p) : NULL;
+	if (!*path) {
+		err("'%s': %s", p ? p : target, resolve_errmsg());
+		free(p);
+		return NULL;
+	}
+	free(p);
+	*rest = colon + 1;
+	d = resolve_dwarf_open(*path);
+	if (!d)
+		err("'%s': %s", *path, resolve_dwarf_errmsg());
+	return d;
 }
