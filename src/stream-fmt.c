@@ -168,6 +168,27 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* The letter of @c's backslash escape, or 0; @c_only: C's too (\a \b \f \v). */
+static inline char esc_letter(unsigned char c, bool c_only)
+{
+	switch (c) {
+	case '"': return '"';
+	case '\\': return '\\';
+	case '\n': return 'n';
+	case '\t': return 't';
+	case '\r': return 'r';
+	}
+	if (!c_only)
+		return 0;
+	switch (c) {
+	case '\a': return 'a';
+	case '\b': return 'b';
+	case '\f': return 'f';
+	case '\v': return 'v';
+	}
+	return 0;
+}
+
 /*
  * C escapes; valid UTF-8 is kept as it is, any other byte outside
  * printable ASCII becomes \xHH (always two digits).
@@ -183,19 +204,8 @@ void ob_cstr(struct obuf *o, const char *str, size_t n)
 	*p++ = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		char e = 0;
+		char e = esc_letter(c, true);
 
-		switch (c) {
-		case '"': e = '"'; break;
-		case '\\': e = '\\'; break;
-		case '\n': e = 'n'; break;
-		case '\t': e = 't'; break;
-		case '\r': e = 'r'; break;
-		case '\a': e = 'a'; break;
-		case '\b': e = 'b'; break;
-		case '\f': e = 'f'; break;
-		case '\v': e = 'v'; break;
-		}
 		if (e) {
 			*p++ = '\\';
 			*p++ = e;
@@ -232,15 +242,8 @@ void ob_jstr(struct obuf *o, const char *str, size_t n)
 	*p++ = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		char e = 0;
+		char e = esc_letter(c, false);
 
-		switch (c) {
-		case '"': e = '"'; break;
-		case '\\': e = '\\'; break;
-		case '\n': e = 'n'; break;
-		case '\t': e = 't'; break;
-		case '\r': e = 'r'; break;
-		}
 		if (e) {
 			*p++ = '\\';
 			*p++ = e;
