@@ -27,15 +27,29 @@ SPIN=$OUT/stream-spin
 RUS=$OUT/stream-rusage
 gcc -O2 -g -o "$SPIN" bench/stream-spin.c || exit 1
 gcc -O2 -o "$RUS" bench/stream-rusage.c || exit 1
+# trace-cmd 3.1.6 dies of SIGSEGV where set_ftrace_pid cannot be read (see
+# bench/tc-shim.c): preload the shim there, and say so in the report
+TC_ENV=
+tc_note=
+if ! cat "$T/set_ftrace_pid" >/dev/null 2>&1; then
+	gcc -O2 -shared -fPIC -o "$OUT/tc-shim.so" bench/tc-shim.c -ldl || exit 1
+	TC_ENV="LD_PRELOAD=$OUT/tc-shim.so"
+	tc_note="this kernel refuses to open \`set_ftrace_pid\` (EPERM), and trace-cmd 3.1.6
+then passes NULL to strcmp() and dies of SIGSEGV before it reads an event; it ran with
+\`bench/tc-shim.c\` preloaded, which answers that one read with \"no pid\" (the file's
+content when unset) and changes nothing else"
+fi
 
 G=bench_$(tr -dc a-z0-9 </dev/urandom | head -c 8)
 CAT=bench-cat-$$
+TC=bench-tc-$$
 cleanup() {
 	local f
 	for f in "$T"/events/$G/hit/enable "$T"/instances/*/events/$G/hit/enable; do
 		[ -f "$f" ] && echo 0 >"$f" 2>/dev/null
 	done
 	[ -d "$T/instances/$CAT" ] && rmdir "$T/instances/$CAT"
+	[ -d "$T/instances/$TC" ] && rmdir "$T/instances/$TC"
 	grep -q "^p:$G/hit " "$T/uprobe_events" && echo "-:$G/hit" >>"$T/uprobe_events"
 }
 trap cleanup EXIT
@@ -57,7 +71,7 @@ wait_for() {
 	return 1
 }
 uprobe_ready() { grep -qx 1 "$T"/instances/uprobe-*/events/$G/hit/enable 2>/dev/null; }
-top_ready() { grep -qx 1 "$T/events/$G/hit/enable"; }
+tc_ready() { grep -qx 1 "$T/instances/$TC/events/$G/hit/enable" 2>/dev/null; }
 
 # measure NAME COUNT_REGEX READY -- READER...: one run; prints
 # "delivered lost cpu_s rate"
@@ -73,6 +87,19 @@ measure() {
 	rate=$(taskset -c 0 "$SPIN" "$N" | awk '{ print $6 }')
 	sleep 1
 	kill -INT "$pid" 2>/dev/null
+	# a reader that has not exited 60 s after SIGINT is stuck: kill what
+	# runs under the rusage wrapper, so the wrapper still reports its CPU
+	for i in $(seq 600); do
+		[ "$(ps -o stat= -p "$pid" | cut -c1)" = Z ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		[ -z "$(pgrep -P "$pid")" ] && break
+		sleep 0.1
+	done
+	hung=0
+	if [ -n "$(pgrep -P "$pid")" ]; then
+		hung=1
+		pgrep -s "$pid" | grep -vx "$pid" | xargs -r kill -KILL
+	fi
 	wait "$pid"
 	st=$?
 	kill -TERM -- "-$pid" 2>/dev/null
@@ -87,7 +114,7 @@ measure() {
 	read -r u s <"$OUT/cpu"
 	cpu=$(echo "$u + $s" | bc -l)
 	# 139: the reader died of SIGSEGV
-	echo "$got $((after - before - got)) $cpu $rate $((after - before)) $st"
+	echo "$got $((after - before - got)) $cpu $rate $((after - before)) $st $hung"
 }
 
 cat_reader() {
@@ -98,10 +125,9 @@ cat_reader() {
 export -f cat_reader
 export T CAT G
 
-declare -A DELIV LOST CPU KHITS CRASHED
+declare -A DELIV LOST CPU KHITS CRASHED HUNG
 RATES=
-readers=${READERS:-"uprobe-text uprobe-json uprobe-text-1408k trace-cmd perf cat"}
-tc_note=
+readers=${READERS:-"uprobe-text uprobe-json uprobe-text-1408k trace-cmd trace-cmd-8m perf cat"}
 for r in $(seq "$RUNS"); do
 	for name in $readers; do
 		case $name in
@@ -112,15 +138,16 @@ for r in $(seq "$RUNS"); do
 		uprobe-text-1408k)
 			res=$(measure "$name" " $G/hit " uprobe_ready -- "$UPROBE" stream \
 				--buffer-size 1408 "$G/hit") ;;
-		trace-cmd)
-			# trace-cmd 3.1.6 stream crashes with -B (an instance), and at
-			# the top level it resets every event: only when nobody uses it
-			if [ -n "$(cat "$T/set_event")" ]; then
-				tc_note="skipped: events enabled at the top level by someone else"
-				continue
-			fi
-			res=$(measure "$name" "hit:" top_ready -- trace-cmd stream -d -e "$G:hit")
-			echo 0 >"$T/events/$G/hit/enable" ;;
+		trace-cmd|trace-cmd-8m)
+			# an instance of its own (-B), as uprobe's; -d: no function
+			# tracer; -b KiB per CPU: the same buffer as uprobe's default
+			size=
+			[ "$name" = trace-cmd-8m ] && size="-b 8192"
+			res=$(measure "$name" "hit:" tc_ready -- env $TC_ENV \
+				trace-cmd stream -d -B "$TC" $size -e "$G:hit")
+			[ -f "$T/instances/$TC/events/$G/hit/enable" ] &&
+				echo 0 >"$T/instances/$TC/events/$G/hit/enable"
+			[ -d "$T/instances/$TC" ] && rmdir "$T/instances/$TC" ;;
 		perf)
 			res=$(measure "$name" "$G:hit" sleep -- perf record -q -a -e "$G:hit" \
 				-o "$OUT/perf.data") ;;
@@ -130,7 +157,8 @@ for r in $(seq "$RUNS"); do
 			rmdir "$T/instances/$CAT" ;;
 		esac
 		set -- $res
-		echo "run $r $name: delivered $1 lost $2 cpu ${3}s workload ${4}/s kernel hits $5 exit $6"
+		echo "run $r $name: delivered $1 lost $2 cpu ${3}s workload ${4}/s kernel hits $5 exit $6 hung $7"
+		[ "$7" = 1 ] && HUNG[$name]=$((${HUNG[$name]:-0} + 1))
 		if [ "$6" = 139 ]; then
 			CRASHED[$name]=$((${CRASHED[$name]:-0} + 1))
 			continue
@@ -147,6 +175,19 @@ done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 range() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print (lo == hi ? lo : lo "–" hi) }'; }
 
+# nsev NAME: the reader's median CPU per delivered event, in ns
+nsev() {
+	local c d
+	c=$(median "${CPU[$1]}") d=$(median "${DELIV[$1]}")
+	printf '%.0f' "$(echo "$c * 1000000000 / ($d + ($d == 0))" | bc -l)"
+}
+
+# times NAME: how many times uprobe stream's CPU per event NAME used
+times() {
+	[ -n "${DELIV[$1]:-}" ] && [ -n "${DELIV[uprobe-text]:-}" ] || return 1
+	printf '%.1f' "$(echo "$(nsev "$1") / $(nsev uprobe-text)" | bc -l)"
+}
+
 table() {
 	local name label
 	echo "| reader | kernel hits | delivered | lost | lost % (median) | reader CPU s (median) | CPU ns/event |"
@@ -157,16 +198,17 @@ table() {
 		uprobe-text) label='`uprobe stream` (text, default 8 MiB/CPU)' ;;
 		uprobe-json) label='`uprobe --json stream`' ;;
 		uprobe-text-1408k) label='`uprobe stream --buffer-size 1408` (kernel default size)' ;;
-		trace-cmd) label='`trace-cmd stream -d -e`' ;;
+		trace-cmd) label='`trace-cmd stream -d -B` (kernel default size)' ;;
+		trace-cmd-8m) label='`trace-cmd stream -d -B -b 8192` (8 MiB/CPU)' ;;
 		perf) label='`perf record -a -e`' ;;
 		cat) label='`cat trace_pipe` (own instance, 1408 KiB/CPU)' ;;
 		esac
 		local d l c k
 		d=$(median "${DELIV[$name]}") l=$(median "${LOST[$name]}")
 		c=$(median "${CPU[$name]}") k=$(median "${KHITS[$name]}")
-		printf '| %s | %s | %s | %s | %.1f | %.2f | %.0f |\n' "$label" "$(range "${KHITS[$name]}")" \
+		printf '| %s | %s | %s | %s | %.1f | %.2f | %s |\n' "$label" "$(range "${KHITS[$name]}")" \
 			"$(range "${DELIV[$name]}")" "$(range "${LOST[$name]}")" \
-			"$(echo "100 * $l / $k" | bc -l)" "$c" "$(echo "$c * 1000000000 / ($d + ($d == 0))" | bc -l)"
+			"$(echo "100 * $l / $k" | bc -l)" "$c" "$(nsev "$name")"
 	done
 }
 
@@ -179,7 +221,7 @@ section() {
 	echo
 	echo "The workload (\`bench/stream-spin.c\`, pinned to CPU 0) calls \`hit()\` $N times"
 	echo "as fast as it can; its uprobe (\`n=%di:s64\`) sits on \`push %rbp\`, which the"
-	echo "kernel emulates, so this is about the highest rate one thread makes:"
+	echo "kernel emulates, so the rate is bound by what a trap costs on the machine:"
 	echo "$(median "$RATES") calls/s (median over all runs) with a reader attached."
 	echo "Each reader writes to a file; \"kernel hits\" is the probe's count in"
 	echo "\`uprobe_profile\` over the run, \"lost\" is hits minus events delivered; CPU is"
@@ -189,24 +231,32 @@ section() {
 	table
 	[ -n "$tc_note" ] && { echo; echo "trace-cmd: $tc_note."; }
 	echo
+	local x
+	if x=$(times trace-cmd); then
+		echo "Per event, \`trace-cmd stream\` used $x times the CPU of \`uprobe stream\`$(
+			y=$(times cat) && echo ", \`cat trace_pipe\` $y times")."
+		echo
+	fi
 	echo "How \`uprobe stream\` keeps up: the per-CPU \`trace_pipe_raw\` files of its"
 	echo "instance are read O_NONBLOCK; poll() wakes it when a buffer is 25% full"
 	echo "(\`buffer_percent\`) or after 100 ms; each wake drains every CPU (up to 256"
 	echo "pages per CPU a pass), merges the CPUs by time, and formats by hand (no"
 	echo "printf) into a 1 MiB buffer written with write(2). A blocking read loop"
-	echo "would sleep until a page fills while the writer laps it. The default"
-	echo "buffer (8 MiB per CPU) holds about 200 ms of this workload; the kernel's"
-	echo "default size (the 1408 KiB row) also kept up here, at more CPU per event"
-	echo "(more, smaller wakes). JSON lines are about 2.7 times the bytes of text"
-	echo "lines, to format and to write. \`cat trace_pipe\` pays for the kernel's"
-	echo "text formatting and loses about half; \`perf record\` slows the workload"
-	echo "(a costlier hit in the kernel) and drops some. Reader CPU varies between"
-	echo "runs with the page cache (hundreds of MB written per run)."
+	echo "would sleep until a page fills while the writer laps it. \`trace-cmd stream\`"
+	echo "and \`cat trace_pipe\` format each event with printf-style code (libtraceevent,"
+	echo "the kernel's text output); \`perf record\` writes raw samples, decoded later"
+	echo "by \`perf script\` (not counted). Reader CPU varies between runs with the"
+	echo "page cache (hundreds of MB written per run)."
+	for name in $readers; do
+		[ -n "${HUNG[$name]:-}" ] || continue
+		echo
+		echo "$name did not exit within 60 s of SIGINT in ${HUNG[$name]} of $RUNS runs and was"
+		echo "killed; its figures there are what it had written by then."
+	done
 	for name in $readers; do
 		[ -n "${CRASHED[$name]:-}" ] || continue
 		echo
 		echo "$name crashed (SIGSEGV) in ${CRASHED[$name]} of $RUNS runs, which give no figures."
-		[ "$name" = trace-cmd ] && echo "(trace-cmd stream and record both crash here, with -B and at the top level, on any event.)"
 	done
 	echo
 }
