@@ -61,4 +61,9 @@ expect_eq "lines" "$rc" 0
 expect_match "lines: relative line, file:line, offset" "$out" "^ +1  .*target\.c:18  0x[0-9a-f]+$"
 run "$UPROBE" lines "$FIX:no_such_function"
 expect_eq "lines of an unknown function fails" "$rc" 1
+for c in lines vars; do
+	run "$UPROBE" "$c" "${FIX##*/}"
+	expect_eq "$c: a target without a colon is a usage error" "$rc" 64
+	expect_match "$c: and says what it wants" "$errout" "want PATH:FUNC"
+done
 finish
