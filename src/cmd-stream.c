@@ -38,7 +38,7 @@ enum {
 };
 
 static const struct argp_option stream_options[] = {
-	{ "pid", OPT_PID, "PID", 0, "Only process PID (all its threads)", 0 },
+	{ "pid", OPT_PID, "PID", 0, "Only process PID (all its threads); ends when it exits", 0 },
 	{ "filter", OPT_FILTER, "EXPR", 0,
 	  "The kernel's event filter, e.g. 'len > 10 && s ~ \"a*\"'", 0 },
 	{ "duration", OPT_DURATION, "S", 0, "Stop after S seconds (decimals allowed)", 0 },
@@ -273,6 +273,27 @@ static bool child_gone(struct run *r)
 	return r->child_done;
 }
 
+/* --pid's process has exited (a zombie counts: it runs no more code). */
+static bool pid_gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return true;
+	buf[len] = 0;
+	/* "PID (COMM) S ...": COMM may hold ')' itself */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
 /* The stream until one of its ends; 0, or -errno from the reader. */
 static int loop(struct run *r)
 {
@@ -295,7 +316,8 @@ static int loop(struct run *r)
 		ret = stream_poll(r->s, wait);
 		if (ret < 0)
 			return ret;
-		if (got_signal || stream_done(r->s) || (r->child > 0 && child_gone(r)))
+		if (got_signal || stream_done(r->s) || (r->child > 0 && child_gone(r)) ||
+		    (r->a->pid && pid_gone(r->a->pid)))
 			return 0;
 		if (mono_now() - last_warn >= 1) {
 			report_lost(r->s, false, &said);

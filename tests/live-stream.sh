@@ -12,7 +12,7 @@ fi
 
 FIX=$OUT/stream-args
 CHECK=$TESTS_DIR/fixtures/stream-check.py
-cc_fixture "$FIX" "$TESTS_DIR/fixtures/stream-args.c" -O2 -fno-omit-frame-pointer ||
+cc_fixture "$FIX" "$TESTS_DIR/fixtures/stream-args.c" -O2 -fno-omit-frame-pointer -pthread ||
 	{ fail "build fixture"; finish; exit 1; }
 new_group G
 
@@ -113,6 +113,24 @@ kill "$bg" "$bg2" 2>/dev/null
 wait "$bg" "$bg2" 2>/dev/null
 expect_eq "--pid --count 5" "$rc" 0
 expect_eq "five events, all of PID" "$(grep -c "\"pid\": $bg, \"tid\": $bg," <<<"$out")" 5
+
+# every thread of PID: those it had when the stream began and one made
+# later (event-fork), not another copy's; the stream ends when PID exits
+"$FIX" threads 3 1500 50 >"$OUT/threads.txt" &
+thr=$!
+"$FIX" loop 300 10 >/dev/null &
+other=$!
+run timeout 30 "$UPROBE" --json stream --pid "$thr" "$G/s"
+wait "$other"
+expect_eq "--pid of a threaded process ends when it exits" "$rc" 0
+want=$(awk '/^tid /{ print $2 }' "$OUT/threads.txt" | sort -n | tr '\n' ' ')
+got=$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin if l.startswith("{\"time")]
+tids = sorted({e["tid"] for e in ev})
+bad = [e for e in ev if e["pid"] != int(sys.argv[1]) or e["args"]["d"] != e["tid"]]
+print(len(ev), len(bad), " ".join(map(str, tids)) + " ")' "$thr" <<<"$out")
+expect_eq "--pid: 4 threads x 50 calls, all of PID, none of the other copy" "$got" "200 0 $want"
 run "$UPROBE" stream --pid 99999999999 "$G/s"
 expect_eq "--pid out of range: usage" "$rc" 64
 run "$UPROBE" stream --pid 4194303 "$G/s"
