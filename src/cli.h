@@ -96,8 +96,9 @@ struct resolve_dwarf;
  * Splits @target, "PATH:REST" as the user typed it (@form names the whole
  * form in the message when there is no ':'), finds PATH as the resolver
  * does, and opens its debug information: *@path (caller frees) and *@rest
- * point at the parts. Prints why on failure and returns NULL with *@status
- * set to the exit status (64 for a malformed target, 1 otherwise).
+ * point at the parts. Prints why on failure and returns NULL; *@status is
+ * then the exit status: 64 for a malformed target, else 1 (also its value
+ * on success, for the caller's later failures).
  */
 struct resolve_dwarf *cli_dwarf_target(const char *target, const char *form, char **path,
 				       const char **rest, int *status);

@@ -60,7 +60,6 @@ int cmd_lines(int argc, char **argv)
 	d = cli_dwarf_target(o.target, "PATH:FUNC", &path, &func, &status);
 	if (!d)
 		goto out_free;
-	status = EXIT_FAIL;
 	ret = resolve_dwarf_lines(d, func, &ls, &n);
 	if (ret) {
 		err("'%s': %s", o.target, resolve_dwarf_errmsg());

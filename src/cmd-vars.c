@@ -120,7 +120,6 @@ int cmd_vars(int argc, char **argv)
 	d = cli_dwarf_target(o.target, "PATH:FUNC[:RELLINE]", &path, &spec, &status);
 	if (!d)
 		goto out_free;
-	status = EXIT_FAIL;
 	ret = resolve_dwarf_place(d, spec, o.no_inlines ? RESOLVE_DWARF_NO_INLINES : 0, 256,
 				  &locs, &n);
 	if (ret) {

@@ -375,9 +375,9 @@ struct resolve_dwarf *cli_dwarf_target(const char *target, const char *form, cha
 	char *p;
 
 	*path = NULL;
-	*status = EXIT_USAGE;
 	if (!colon || colon == target || !colon[1]) {
 		err("'%s': want %s", target, form);
+		*status = EXIT_USAGE;
 		return NULL;
 	}
 	*status = EXIT_FAIL;
