@@ -90,8 +90,6 @@ measure() {
 	# a reader that has not exited 60 s after SIGINT is stuck: kill what
 	# runs under the rusage wrapper, so the wrapper still reports its CPU
 	for i in $(seq 600); do
-		[ "$(ps -o stat= -p "$pid" | cut -c1)" = Z ] && break
-		kill -0 "$pid" 2>/dev/null || break
 		[ -z "$(pgrep -P "$pid")" ] && break
 		sleep 0.1
 	done
@@ -182,8 +180,8 @@ nsev() {
 	printf '%.0f' "$(echo "$c * 1000000000 / ($d + ($d == 0))" | bc -l)"
 }
 
-# times NAME: how many times uprobe stream's CPU per event NAME used
-times() {
+# cpu_ratio NAME: how many times uprobe stream's CPU per event NAME used
+cpu_ratio() {
 	[ -n "${DELIV[$1]:-}" ] && [ -n "${DELIV[uprobe-text]:-}" ] || return 1
 	printf '%.1f' "$(echo "$(nsev "$1") / $(nsev uprobe-text)" | bc -l)"
 }
@@ -203,9 +201,8 @@ table() {
 		perf) label='`perf record -a -e`' ;;
 		cat) label='`cat trace_pipe` (own instance, 1408 KiB/CPU)' ;;
 		esac
-		local d l c k
-		d=$(median "${DELIV[$name]}") l=$(median "${LOST[$name]}")
-		c=$(median "${CPU[$name]}") k=$(median "${KHITS[$name]}")
+		local l c k
+		l=$(median "${LOST[$name]}") c=$(median "${CPU[$name]}") k=$(median "${KHITS[$name]}")
 		printf '| %s | %s | %s | %s | %.1f | %.2f | %s |\n' "$label" "$(range "${KHITS[$name]}")" \
 			"$(range "${DELIV[$name]}")" "$(range "${LOST[$name]}")" \
 			"$(echo "100 * $l / $k" | bc -l)" "$c" "$(nsev "$name")"
@@ -232,9 +229,9 @@ section() {
 	[ -n "$tc_note" ] && { echo; echo "trace-cmd: $tc_note."; }
 	echo
 	local x
-	if x=$(times trace-cmd); then
+	if x=$(cpu_ratio trace-cmd); then
 		echo "Per event, \`trace-cmd stream\` used $x times the CPU of \`uprobe stream\`$(
-			y=$(times cat) && echo ", \`cat trace_pipe\` $y times")."
+			y=$(cpu_ratio cat) && echo ", \`cat trace_pipe\` $y times")."
 		echo
 	fi
 	echo "How \`uprobe stream\` keeps up: the per-CPU \`trace_pipe_raw\` files of its"
