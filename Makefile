@@ -21,20 +21,23 @@ endif
 
 CC		?= cc
 PKGS		:= libelf libdw libtracefs libtraceevent
-PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Asked when first used, not when the Makefile is read: on a fresh machine
+# `make demo` and `make check` install the -dev packages (deps) first.
+PKG_CFLAGS	= $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS	= $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 WARN		:= -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wno-unused-parameter -Wvla
 ifeq ($(CI),true)
 WARN		+= -Werror
 endif
 CFLAGS		?= -O2 -g
-ALL_CFLAGS	:= -std=gnu11 $(WARN) -Iinclude $(PKG_CFLAGS) \
+ALL_CFLAGS	= -std=gnu11 $(WARN) -Iinclude $(PKG_CFLAGS) \
 		   -DUPROBE_VERSION='"$(VERSION)"' -D_GNU_SOURCE $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS	:= $(SANFLAGS) $(LDFLAGS)
 
-MOD_SRCS	:= src/probe.c src/resolve.c src/tfs.c $(wildcard src/stream*.c src/resolve-*.c)
+# Every src/*.c but the CLI's own files is a module file.
 CMD_SRCS	:= src/main.c src/output.c $(wildcard src/cmd-*.c)
+MOD_SRCS	:= $(filter-out $(CMD_SRCS),$(wildcard src/*.c))
 MOD_OBJS	:= $(MOD_SRCS:src/%.c=$(BUILD)/%.o)
 CMD_OBJS	:= $(CMD_SRCS:src/%.c=$(BUILD)/%.o)
 UNIT_SRCS	:= $(wildcard tests/unit-*.c)
@@ -90,10 +93,12 @@ checkstyle:
 	$(Q)tests/sync.sh
 	$(Q)for m in man/*.8; do groff -man -ww -z $$m || exit 1; done
 
-demo: deps all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/demo.sh
 
-bench: deps all
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run.sh
 
 install: $(PROG)
