@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "probe.h"
 #include "resolve.h"
+#include "resolve-dwarf.h"
 #include "tfs.h"
 
 struct add_opts {

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "resolve.h"
+#include "resolve-dwarf.h"
 
 struct funcs_opts {
 	const char *path;

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "resolve.h"
+#include "resolve-dwarf.h"
 
 struct lines_opts {
 	const char *target;

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "resolve.h"
+#include "resolve-dwarf.h"
 
 struct vars_opts {
 	const char *target;

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "resolve.h"
+#include "resolve-dwarf.h"
 #include "stream.h"
 #include "tfs.h"
 

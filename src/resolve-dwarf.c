@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <dwarf.h>
 
-#include "resolve-dwarf.h"
+#include "dwarf-int.h"
 
 static __thread char dw_errbuf[1024];
 

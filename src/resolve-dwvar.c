@@ -17,7 +17,7 @@
 #include <string.h>
 #include <dwarf.h>
 
-#include "resolve-dwarf.h"
+#include "dwarf-int.h"
 
 /* The kernel's limits (kernel/trace/trace_probe.h). */
 #define KMAX_ARGSTR	63	/* MAX_ARGSTR_LEN: "FETCH:TYPE" */

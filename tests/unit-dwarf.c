@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "resolve.h"
+#include "resolve-dwarf.h"
 
 #define FX	"tests/fixtures"
 #define LIBC	"/lib/x86_64-linux-gnu/libc.so.6"

@@ -2,16 +2,16 @@
 /*
  * What the DWARF half of the resolver shares between its files
  * (resolve-dwarf.c: files, names, places; resolve-dwvar.c: variables).
- * Not a public header: the API is the DWARF block of include/resolve.h.
+ * Not a public header: the API is include/resolve-dwarf.h.
  */
-#ifndef UPROBE_RESOLVE_DWARF_H
-#define UPROBE_RESOLVE_DWARF_H
+#ifndef UPROBE_DWARF_INT_H
+#define UPROBE_DWARF_INT_H
 
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <stdarg.h>
 
-#include "resolve.h"
+#include "resolve-dwarf.h"
 
 struct dw_load {
 	uint64_t vaddr, memsz, offset;
