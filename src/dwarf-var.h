@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the variable half of the DWARF resolver shares between its files:
+ * dwarf-var-loc.c (where a value is), dwarf-var-type.c (what the kernel
+ * fetches it as), dwarf-var-expr.c (VAR->m.n[N] expressions) and
+ * dwarf-vars.c (the entry points). Not a public header: the API is
+ * include/resolve-dwarf.h.
+ */
+#ifndef UPROBE_DWARF_VAR_H
+#define UPROBE_DWARF_VAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dwarf-int.h"
+
+/* The kernel's limits (kernel/trace/trace_probe.h). */
+#define KMAX_ARGSTR	63	/* MAX_ARGSTR_LEN: "FETCH:TYPE" */
+#define KMAX_DEREF	12	/* FETCH_INSN_MAX leaves room for 12 loads */
+#define KMAX_ARRAY	64	/* MAX_ARRAY_LEN */
+#define KMAX_ARGNAME	31	/* MAX_ARG_NAME_LEN without the NUL */
+
+enum dv_kind {
+	DV_VAL,		/* the value is what @base fetches */
+	DV_MEM,		/* the value is in memory at (@base + @off) */
+	DV_ABS,		/* the value is in memory at file vaddr @off */
+	DV_IMM,		/* the value is the constant @off */
+};
+
+/* Where a value is, in terms the kernel can fetch, and its C type. */
+struct dv {
+	enum dv_kind kind;
+	char base[160];
+	int64_t off;
+	int depth;		/* loads in @base */
+	Dwarf_Die type;
+	bool typed;
+	int bf_size, bf_off;	/* bitfield: width and offset from bit 0 */
+};
+
+/* What a translation needs to know about the place. */
+struct at {
+	struct resolve_dwarf *d;
+	const struct resolve_loc *loc;
+	Dwarf_Addr pc;		/* DWARF address of the probe */
+	Dwarf_Die cu;
+	Dwarf_Die *scopes;
+	int nscopes;
+	Dwarf_Die fn;		/* the out-of-line function holding @pc */
+	bool have_fn;
+	Dwarf_Addr entry;	/* its entry */
+	bool is_return;
+};
+
+/* One fetch-arg as written: [NAME=]BODY[:TYPE]. */
+struct expr {
+	char name[64];		/* NAME= or the default */
+	bool named;
+	char type[32];		/* :TYPE or "" */
+	char body[256];		/* the expression */
+};
+
+/* --- dwarf-var-loc.c: places and locations ------------------------------ */
+
+/* Fills @at for the probe at @loc; once it succeeds, dv_at_free() frees it. */
+int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_return,
+	       struct at *at);
+void dv_at_free(struct at *at);
+
+/* @v is the value @fetch itself ("$retval", "%di"). */
+void dv_set_val(struct dv *v, const char *fetch);
+
+/* The fetch that gives the value of @v at @at. */
+int dv_fetch(const struct at *at, const struct dv *v, char *buf, size_t len);
+
+/* @v holds an address: the value is now in memory there, @off beyond it. */
+int dv_deref(const struct at *at, struct dv *v, int64_t off);
+
+/* @var (a variable or parameter DIE) at the place -> @v. */
+int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name);
+
+/* Variable @name in scope at the place, or a global of that name -> @v. */
+int dv_lookup(const struct at *at, const char *name, struct dv *v);
+
+/* --- dwarf-var-type.c: C types ------------------------------------------ */
+
+/* The DW_AT_type of @die; false for void. */
+bool dv_type_of(Dwarf_Die *die, Dwarf_Die *out);
+
+/* The type of @v without typedefs and qualifiers; false for void. */
+bool dv_peel(const struct dv *v, Dwarf_Die *t);
+
+/* Whether @t points to / is an array of char. */
+bool dv_char_target(Dwarf_Die *t);
+
+/* The number of elements of array type @t. */
+int dv_array_count(Dwarf_Die *t, Dwarf_Word *n);
+
+/* The kernel type of a scalar @t ("s32", "x64", "char"), or an error. */
+int dv_scalar_type(struct resolve_dwarf *d, Dwarf_Die *t, const char *name,
+		   char *buf, size_t len);
+
+/* The kernel type of array @t in memory ("string", "u8[4]"), or an error. */
+int dv_array_type(struct resolve_dwarf *d, Dwarf_Die *t, const char *path,
+		  char *buf, size_t len);
+
+/* Member @name of struct/union/class @t, through anonymous members and
+ * base classes; @off gets its byte offset. */
+bool dv_find_member(Dwarf_Die *t, const char *name, Dwarf_Die *m, int64_t *off, int depth);
+
+/* The names of @t's members, ", "-separated, as many as fit. */
+void dv_member_list(Dwarf_Die *t, char *buf, size_t len);
+
+/* A bitfield member @m of type @mt: its width and offset into @v. */
+int dv_bitfield(Dwarf_Die *m, Dwarf_Die *mt, int64_t *byteoff, struct dv *v);
+
+/* --- dwarf-var-expr.c: expressions --------------------------------------- */
+
+/* Splits @arg into @e, refusing what the kernel would (a name too long). */
+int dv_parse_expr(const char *arg, struct expr *e);
+
+/* One expression (not $params) -> "NAME=FETCH:TYPE"; caller frees @out. */
+int dv_translate(const struct at *at, const struct expr *e, char **out);
+
+/* The fetch and type of the final value @v: "FETCH:TYPE". */
+int dv_finish(const struct at *at, struct dv *v, const char *utype, const char *path,
+	      char *out, size_t len);
+
+#endif
