@@ -271,19 +271,14 @@ const struct resolve_symtab *resolve_elf_local_table(struct resolve_elf *e)
 bool resolve_sym_read(const struct resolve_symtab *t, size_t i, struct resolve_sym *s)
 {
 	GElf_Versym vs = 0;
-	GElf_Sym r;
 
-	if (!gelf_getsym(t->syms, i, &r)) {
+	/* Into @s itself: a copy of a copy costs a store-forwarding stall per entry. */
+	if (!gelf_getsym(t->syms, i, &s->sym)) {
 		memset(s, 0, sizeof(*s));
 		s->name = "";
 		return false;
 	}
-	s->name = r.st_name < t->strsize ? t->str + r.st_name : "";
-	s->value = r.st_value;
-	s->size = r.st_size;
-	s->shndx = r.st_shndx;
-	s->type = GELF_ST_TYPE(r.st_info);
-	s->bind = GELF_ST_BIND(r.st_info);
+	s->name = s->sym.st_name < t->strsize ? t->str + s->sym.st_name : "";
 	if (t->versym)
 		gelf_getversym(t->versym, i, &vs);
 	s->versym = vs;
@@ -300,7 +295,7 @@ static int each_func(const struct resolve_symtab *t,
 
 	for (i = 0; i < t->count && !ret; i++) {
 		resolve_sym_read(t, i, &s);
-		if (resolve_sym_is_func(&s) && s.shndx != SHN_UNDEF)
+		if (resolve_sym_is_func(&s) && s.sym.st_shndx != SHN_UNDEF)
 			ret = fn(&s, arg);
 	}
 	return ret;

@@ -152,10 +152,11 @@ struct addr_walk {
 
 static int addr_one(const struct resolve_sym *s, void *arg)
 {
+	uint64_t value = s->sym.st_value, size = s->sym.st_size;
 	struct addr_walk *w = arg;
 	struct resolve_cand c;
 
-	if (w->addr < s->value || (s->size ? w->addr - s->value >= s->size : w->addr != s->value))
+	if (w->addr < value || (size ? w->addr - value >= size : w->addr != value))
 		return 0;
 	resolve_cand_from(&c, s, NULL);
 	if (!w->found || resolve_cand_better(&c, &w->best))

@@ -59,12 +59,8 @@ struct resolve_elf {
 
 /* One symbol, decoded. */
 struct resolve_sym {
+	GElf_Sym sym;		/* as gelf_getsym() wrote it */
 	const char *name;	/* as in the table: .symtab names may hold @VER */
-	uint64_t value;
-	uint64_t size;
-	uint16_t shndx;
-	uint8_t type;
-	uint8_t bind;
 	uint16_t versym;	/* .dynsym with .gnu.version only, else 0 */
 	bool dynamic;		/* from .dynsym */
 };
@@ -92,9 +88,19 @@ int resolve_elf_off_to_vaddr(const struct resolve_elf *e, uint64_t off, uint64_t
 /* Entry @i of @t into @s (an empty entry when gelf_getsym() refuses it). */
 bool resolve_sym_read(const struct resolve_symtab *t, size_t i, struct resolve_sym *s);
 
+static inline int resolve_sym_type(const struct resolve_sym *s)
+{
+	return GELF_ST_TYPE(s->sym.st_info);
+}
+
+static inline int resolve_sym_bind(const struct resolve_sym *s)
+{
+	return GELF_ST_BIND(s->sym.st_info);
+}
+
 static inline bool resolve_sym_is_func(const struct resolve_sym *s)
 {
-	return s->type == STT_FUNC || s->type == STT_GNU_IFUNC;
+	return resolve_sym_type(s) == STT_FUNC || resolve_sym_type(s) == STT_GNU_IFUNC;
 }
 
 /*

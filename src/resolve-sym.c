@@ -94,12 +94,12 @@ void resolve_cand_from(struct resolve_cand *c, const struct resolve_sym *s, cons
 {
 	c->name = s->name;
 	c->len = resolve_base_len(s->name);
-	c->file = s->bind == STB_LOCAL ? file : NULL;
-	c->addr = s->value;
-	c->size = s->size;
-	c->bind = s->bind;
+	c->file = resolve_sym_bind(s) == STB_LOCAL ? file : NULL;
+	c->addr = s->sym.st_value;
+	c->size = s->sym.st_size;
+	c->bind = resolve_sym_bind(s);
 	c->hidden = resolve_sym_hidden(s);
-	c->ifunc = s->type == STT_GNU_IFUNC;
+	c->ifunc = resolve_sym_type(s) == STT_GNU_IFUNC;
 }
 
 int resolve_cand_add(struct resolve_scan *sc, const struct resolve_sym *s, const char *file)
@@ -142,14 +142,14 @@ static int scan_one(struct resolve_elf *e, const struct resolve_symtab *t, size_
 	struct resolve_sym s;
 
 	resolve_sym_read(t, i, &s);
-	if (s.type == STT_FILE && i < t->first_global)
+	if (resolve_sym_type(&s) == STT_FILE && i < t->first_global)
 		*file = s.name;
 	if (!name_match(s.name, q) || !version_ok(e, &s, q))
 		return 0;
-	if (s.shndx == SHN_UNDEF)
+	if (s.sym.st_shndx == SHN_UNDEF)
 		sc->undef = true;
 	else if (!resolve_sym_is_func(&s))
-		sc->other = type_name(s.type);
+		sc->other = type_name(resolve_sym_type(&s));
 	else
 		return resolve_cand_add(sc, &s, *file);
 	return 0;
