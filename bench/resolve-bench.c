@@ -3,7 +3,8 @@
  * resolve-bench [-n N] FILE SYMBOL...: resolves each SYMBOL in FILE the
  * way `uprobe add` does (open, look up, close) and prints its file offset.
  * With -n, does it N times per symbol and prints the mean time per lookup
- * on stderr. Linked with build/resolve.o.
+ * on stderr. Linked with the ELF resolver's objects
+ * (build/resolve-{target,path,elf,sym,glob,import}.o, build/util.o).
  */
 #include <errno.h>
 #include <inttypes.h>

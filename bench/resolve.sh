@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Resolver speed: one symbol looked up in a 100+ MB shared library (libLLVM),
-# by uprobe's resolver (bench/resolve-bench.c linked with build/resolve.o)
-# and by `perf probe -x LIB -n` (dry run: nothing is written), each as a
+# by uprobe's resolver (bench/resolve-bench.c linked with the ELF resolver's
+# objects) and by `perf probe -x LIB -n` (dry run: nothing is written), each as a
 # whole process, timed with hyperfine when it is installed. Also a local
 # function from a big .symtab (libjvm, when there is one). Writes the
 # "Resolver speed" section of bench/REPORT.md.
@@ -17,11 +17,14 @@ REPORT=bench/REPORT.md
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-make --no-print-directory -s "$BUILD/resolve.o"
+OBJS="$BUILD/resolve-target.o $BUILD/resolve-path.o $BUILD/resolve-elf.o $BUILD/resolve-sym.o
+	$BUILD/resolve-glob.o $BUILD/resolve-import.o $BUILD/util.o"
+# shellcheck disable=SC2086
+make --no-print-directory -s $OBJS
 mkdir -p "$BUILD/bench"
 # shellcheck disable=SC2046
 cc -std=gnu11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/resolve-bench.c \
-	"$BUILD/resolve.o" $(pkg-config --libs libelf)
+	$OBJS $(pkg-config --libs libelf)
 
 # The biggest libLLVM on the machine.
 LIB=$(ls -S /usr/lib/x86_64-linux-gnu/libLLVM-*.so* 2>/dev/null | head -1 || true)

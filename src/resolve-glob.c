@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lookups that walk every function of the file: the functions whose
+ * name matches a glob, and the function that holds a file offset. Both go
+ * through resolve_elf_each_func(), .symtab (or the debug file's) first.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve-int.h"
+
+/* ---- globs ---- */
+
+struct glob_walk {
+	const char *pattern;
+	char *buf;		/* a name without @VER */
+	size_t bufsize;
+	struct resolve_scan sc;
+};
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct resolve_cand *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* @name without "@VER", NUL-terminated: @name itself or a copy in *@buf. */
+static const char *bare_name(const char *name, char **buf, size_t *size)
+{
+	size_t len = resolve_base_len(name);
+	char *nb;
+
+	if (!name[len])
+		return name;
+	if (len >= *size) {
+		nb = realloc(*buf, len + 64);
+		if (!nb)
+			return NULL;
+		*buf = nb;
+		*size = len + 64;
+	}
+	memcpy(*buf, name, len);
+	(*buf)[len] = '\0';
+	return *buf;
+}
+
+/* A visible function whose name without @VER matches the pattern. */
+static int glob_one(const struct resolve_sym *s, void *arg)
+{
+	struct glob_walk *w = arg;
+	const char *name;
+
+	if (resolve_sym_hidden(s))
+		return 0;
+	name = bare_name(s->name, &w->buf, &w->bufsize);
+	if (!name)
+		return -ENOMEM;
+	if (fnmatch(w->pattern, name, 0) == 0)
+		return resolve_cand_add(&w->sc, s, NULL);
+	return 0;
+}
+
+/* Sorted by address, one entry per address: the best name of each. */
+static size_t dedup(struct resolve_cand *v, size_t n)
+{
+	size_t i, out = 0;
+
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_addr);
+	for (i = 0; i < n; i++) {
+		if (out && v[out - 1].addr == v[i].addr) {
+			if (resolve_cand_better(&v[i], &v[out - 1]))
+				v[out - 1] = v[i];
+			continue;
+		}
+		v[out++] = v[i];
+	}
+	return out;
+}
+
+/* The locations of the @n candidates of @v that are in executable segments. */
+static int glob_locs(struct resolve_elf *e, const char *pattern, const struct resolve_cand *v,
+		     size_t n, struct resolve_loc **locs, size_t *nlocs)
+{
+	struct resolve_loc *l = calloc(n, sizeof(*l));
+	size_t i, k = 0;
+	int ret = 0;
+
+	if (!l)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++) {
+		/* A function outside an executable segment cannot be probed; skip it. */
+		ret = resolve_loc_fill(e, &v[i], 0, &l[k]);
+		if (ret == -ENOENT)
+			ret = 0;
+		else if (!ret)
+			k++;
+	}
+	if (!ret && !k)
+		ret = resolve_set_err(-ENOENT, "no function matching '%s' is in an executable "
+				      "segment", pattern);
+	if (ret) {
+		resolve_locs_free(l, k);
+		return ret;
+	}
+	*locs = l;
+	*nlocs = k;
+	return 0;
+}
+
+int resolve_glob(struct resolve_elf *e, const char *pattern, size_t max,
+		 struct resolve_loc **locs, size_t *n)
+{
+	struct glob_walk w = { .pattern = pattern };
+	int ret;
+
+	*locs = NULL;
+	*n = 0;
+	resolve_clear_err();
+	ret = resolve_elf_each_func(e, glob_one, &w);
+	if (ret)
+		goto out_free;
+	w.sc.n = dedup(w.sc.v, w.sc.n);
+	if (!w.sc.n)
+		ret = resolve_set_err(-ENOENT, "no function matches '%s'%s", pattern,
+				      resolve_elf_local_table(e)->count ? "" : " (the file is "
+				      "stripped: only exported functions are visible)");
+	else if (w.sc.n > max)
+		ret = resolve_set_err(-E2BIG, "%zu functions match '%s', more than the limit "
+				      "of %zu", w.sc.n, pattern, max);
+	else
+		ret = glob_locs(e, pattern, w.sc.v, w.sc.n, locs, n);
+	if (!ret)
+		resolve_clear_err();
+out_free:
+	free(w.buf);
+	free(w.sc.v);
+	return ret;
+}
+
+/* ---- offsets ---- */
+
+struct addr_walk {
+	uint64_t addr;
+	bool found;
+	struct resolve_cand best;
+};
+
+static int addr_one(const struct resolve_sym *s, void *arg)
+{
+	uint64_t value = s->sym.st_value, size = s->sym.st_size;
+	struct addr_walk *w = arg;
+	struct resolve_cand c;
+
+	if (w->addr < value || (size ? w->addr - value >= size : w->addr != value))
+		return 0;
+	resolve_cand_from(&c, s, NULL);
+	if (!w->found || resolve_cand_better(&c, &w->best))
+		w->best = c;
+	w->found = true;
+	return 0;
+}
+
+/* The function holding virtual address @addr, under its best name. */
+static bool func_at(struct resolve_elf *e, uint64_t addr, struct resolve_cand *out)
+{
+	struct addr_walk w = { .addr = addr };
+
+	resolve_elf_each_func(e, addr_one, &w);
+	*out = w.best;
+	return w.found;
+}
+
+int resolve_offset(struct resolve_elf *e, uint64_t off, struct resolve_loc *loc)
+{
+	struct resolve_cand c;
+	size_t i;
+
+	memset(loc, 0, sizeof(*loc));
+	resolve_clear_err();
+	if (resolve_elf_off_to_vaddr(e, off, &loc->addr)) {
+		resolve_set_err(-ERANGE, "offset 0x%" PRIx64 " is not inside an executable "
+				"segment of the file; executable ranges:", off);
+		for (i = 0; i < e->phnum; i++)
+			if (e->phdr[i].p_type == PT_LOAD && (e->phdr[i].p_flags & PF_X))
+				resolve_add_err(" 0x%" PRIx64 "-0x%" PRIx64, e->phdr[i].p_offset,
+						e->phdr[i].p_offset + e->phdr[i].p_filesz);
+		return -ERANGE;
+	}
+	loc->offset = off;
+	if (func_at(e, loc->addr, &c)) {
+		loc->symbol = strndup(c.name, c.len);
+		if (!loc->symbol)
+			return -ENOMEM;
+		loc->add = loc->addr - c.addr;
+		loc->size = c.size;
+		loc->ifunc = c.ifunc;
+	}
+	return 0;
+}
+
+int resolve_offset_to_symbol(struct resolve_elf *e, uint64_t off,
+			     char **name, uint64_t *add)
+{
+	struct resolve_cand c;
+	uint64_t vaddr;
+
+	*name = NULL;
+	*add = 0;
+	resolve_clear_err();
+	if (resolve_elf_off_to_vaddr(e, off, &vaddr))
+		return resolve_set_err(-ENOENT, "offset 0x%" PRIx64 " is not in an executable "
+				       "segment", off);
+	if (!func_at(e, vaddr, &c))
+		return resolve_set_err(-ENOENT, "no function holds offset 0x%" PRIx64, off);
+	*name = strndup(c.name, c.len);
+	if (!*name)
+		return -ENOMEM;
+	*add = vaddr - c.addr;
+	return 0;
+}
