@@ -35,8 +35,8 @@ ALL_CFLAGS	= -std=gnu11 $(WARN) -Iinclude $(PKG_CFLAGS) \
 		   -DUPROBE_VERSION='"$(VERSION)"' -D_GNU_SOURCE $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS	:= $(SANFLAGS) $(LDFLAGS)
 
-# Every src/*.c but the CLI's own files is a module file.
-CMD_SRCS	:= src/main.c src/output.c $(wildcard src/cmd-*.c)
+# Every src/*.c but the CLI's own files (main, output, cmd-*, add-*) is a module file.
+CMD_SRCS	:= src/main.c src/output.c $(wildcard src/cmd-*.c src/add-*.c)
 MOD_SRCS	:= $(filter-out $(CMD_SRCS),$(wildcard src/*.c))
 MOD_OBJS	:= $(MOD_SRCS:src/%.c=$(BUILD)/%.o)
 CMD_OBJS	:= $(CMD_SRCS:src/%.c=$(BUILD)/%.o)

@@ -79,29 +79,34 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 		   const char *verb);
 
 /*
- * EVENT patterns as the rest of the command line (del, enable, disable,
- * list). Use cli_patterns_parse() as the command's argp parser, with a
- * struct cli_patterns as its input; @need is the usage error when none is
- * given (NULL: none is fine).
+ * A command's positional arguments: all of them from the first on, in @v
+ * and @n. Use cli_args_parse() as the command's argp parser, with a
+ * struct cli_args as its input, or call cli_args_key() from the command's
+ * own parser for the keys it does not know. More than @max (0: no limit)
+ * is the usage error "one <@form>, not 'ARG' too"; @need is the usage
+ * error when none is given (NULL: none is fine).
  */
-struct cli_patterns {
-	char **pat;
-	size_t npat;
+struct cli_args {
+	char **v;
+	size_t n;
+	size_t max;
+	const char *form;
 	const char *need;
 };
-error_t cli_patterns_parse(int key, char *arg, struct argp_state *state);
+error_t cli_args_key(struct cli_args *a, int key, char *arg, struct argp_state *state);
+error_t cli_args_parse(int key, char *arg, struct argp_state *state);
 
 struct resolve_dwarf;
 /*
- * Splits @target, "PATH:REST" as the user typed it (@form names the whole
- * form in the message when there is no ':'), finds PATH as the resolver
- * does, and opens its debug information: *@path (caller frees) and *@rest
- * point at the parts. Prints why on failure and returns NULL; *@status is
- * then the exit status: 64 for a malformed target, else 1 (also its value
- * on success, for the caller's later failures).
+ * Splits the target, "PATH:REST" as the user typed it (@a->v[0]; @a->form
+ * names the whole form in the message when there is no ':'), finds PATH as
+ * the resolver does, and opens its debug information: *@path (caller
+ * frees) and *@rest point at the parts. Prints why on failure and returns
+ * NULL; *@status is then the exit status: 64 for a malformed target, else
+ * 1 (also its value on success, for the caller's later failures).
  */
-struct resolve_dwarf *cli_dwarf_target(const char *target, const char *form, char **path,
-				       const char **rest, int *status);
+struct resolve_dwarf *cli_dwarf_target(const struct cli_args *a, char **path, const char **rest,
+				       int *status);
 
 /* The commands, dispatched from the table in main.c. */
 int cmd_add(int argc, char **argv);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* uprobe add: describe the probes in memory, validate them, then apply. */
+/* uprobe add: describe the probes in memory, validate them, then apply.
+ * Here: the options, the places, the kernel and the output; add-probe.c
+ * builds the probes. */
 #include <argp.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -7,28 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "add.h"
 #include "cli.h"
 #include "probe.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
 #include "tfs.h"
-
-struct add_opts {
-	const char *group;
-	const char *event;
-	bool ret;
-	bool dry_run;
-	size_t max_probes;
-	const char *target;
-	char **args;		/* the fetch-args, as typed */
-	size_t nargs;
-	bool no_inlines;
-	struct resolve_dwarf *dw;	/* debug information, when there is some */
-	bool dw_place;		/* the places came from DWARF */
-	bool one_event;		/* ... of one name or line: one event, several probes */
-	bool at_entry;		/* function entries, maybe moved past the prologue */
-	const char *dw_name;	/* what the user called the place */
-};
 
 enum { OPT_MAX_PROBES = 0x100, OPT_NO_INLINES };
 
@@ -43,6 +29,14 @@ static const struct argp_option add_options[] = {
 	{ 0 }
 };
 
+static void check_name(struct argp_state *state, const char *what, const char *arg)
+{
+	if (!probe_name_valid(arg))
+		argp_error(state, "'%s' is not a valid %s name "
+			   "(a C identifier of at most %d characters)",
+			   arg, what, PROBE_MAX_EVENT_NAME - 1);
+}
+
 static error_t add_parse(int key, char *arg, struct argp_state *state)
 {
 	struct add_opts *o = state->input;
@@ -50,17 +44,11 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'g':
-		if (!probe_name_valid(arg))
-			argp_error(state, "'%s' is not a valid group name "
-				   "(a C identifier of at most %d characters)",
-				   arg, PROBE_MAX_EVENT_NAME - 1);
+		check_name(state, "group", arg);
 		o->group = arg;
 		break;
 	case 'e':
-		if (!probe_name_valid(arg))
-			argp_error(state, "'%s' is not a valid event name "
-				   "(a C identifier of at most %d characters)",
-				   arg, PROBE_MAX_EVENT_NAME - 1);
+		check_name(state, "event", arg);
 		o->event = arg;
 		break;
 	case 'r':
@@ -79,17 +67,13 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 		if (errno || *end || o->max_probes == 0 || arg[0] == '-')
 			argp_error(state, "--max-probes takes a positive number, not '%s'", arg);
 		break;
-	case ARGP_KEY_ARG:
-		o->target = arg;
-		o->args = state->argv + state->next;
-		o->nargs = state->argc - state->next;
-		state->next = state->argc;
-		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "a target is needed, such as /bin/bash:readline");
+	case ARGP_KEY_END:
+		o->target = o->pos.v[0];
+		o->args = o->pos.v + 1;
+		o->nargs = o->pos.n - 1;
 		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_args_key(&o->pos, key, arg, state);
 	}
 	return 0;
 }
@@ -185,253 +169,69 @@ static void resolve_failed(struct add_opts *o, int ret)
 		err_errno(ret, "'%s'", o->target);
 }
 
-static const char *basename_of(const char *path)
+static void print_text(const struct add_opts *o, const struct probe *p,
+		       const struct resolve_loc *loc)
 {
-	const char *s = strrchr(path, '/');
+	char *line;
 
-	return s ? s + 1 : path;
+	if (!o->dry_run && loc->symbol) {
+		printf("added %s/%s on %s+%" PRIu64 " in %s (offset 0x%" PRIx64 ")\n",
+		       p->group, p->event, loc->symbol, loc->add, p->path, p->offset);
+		return;
+	}
+	if (!o->dry_run) {
+		printf("added %s/%s at offset 0x%" PRIx64 " in %s\n",
+		       p->group, p->event, p->offset, p->path);
+		return;
+	}
+	line = probe_format(p);
+	printf("%s\n", line ? line : "");
+	free(line);
 }
 
-/* Is @name already taken, by the kernel or earlier in this batch? */
-static bool name_taken(const char *group, const char *name,
-		       struct probe *const *probes, size_t n)
+static void print_json(const struct add_opts *o, const struct probe *p,
+		       const struct resolve_loc *loc)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(probes[i]->event, name) == 0)
-			return true;
-	return tfs_dir() && tfs_event_exists(group, name);
-}
-
-/* The event name: -e, else from the symbol (or the file and offset), made
- * unique with _1, _2, ... unless the user chose it. */
-static int event_name(struct add_opts *o, const struct resolve_loc *loc,
-		      const char *path, bool ret, struct probe *const *probes,
-		      size_t n, char *buf, size_t len)
-{
-	const char *group = o->group ? o->group : PROBE_DEFAULT_GROUP;
-	char base[PROBE_MAX_EVENT_NAME * 4], try[PROBE_MAX_EVENT_NAME + 16];
-	unsigned int i;
-
-	if (o->event && n == 0) {
-		/* an existing event gets one more probe, as the kernel allows
-		 * when the fetch-args are the same */
-		if (tfs_dir() && tfs_event_exists(group, o->event))
-			verbose("'%s/%s' exists: adding a probe to it", group, o->event);
-		snprintf(buf, len, "%s", o->event);
-		return 0;
-	}
-	if (o->one_event && n > 0) {
-		snprintf(buf, len, "%s", probes[0]->event);
-		return 0;
-	}
-	if (o->event)
-		snprintf(base, sizeof(base), "%s", o->event);
-	else if (o->one_event)
-		snprintf(base, sizeof(base), "%s", o->dw_name);
-	else if (loc->symbol && loc->add && !o->at_entry)
-		snprintf(base, sizeof(base), "%s_%" PRIu64, loc->symbol, loc->add);
-	else if (loc->symbol)
-		snprintf(base, sizeof(base), "%s", loc->symbol);
-	else
-		snprintf(base, sizeof(base), "%s_0x%" PRIx64, basename_of(path),
-			 loc->offset);
-	if (probe_event_name(base, ret && !o->event, buf, len)) {
-		err("cannot make an event name from '%s'", base);
-		note("hint: name it with -e EVENT");
-		return -EINVAL;
-	}
-	if (!name_taken(group, buf, probes, n))
-		return 0;
-	for (i = 1; i < 10000; i++) {
-		size_t room = PROBE_MAX_EVENT_NAME - 1 - snprintf(NULL, 0, "_%u", i);
-
-		snprintf(try, sizeof(try), "%.*s_%u", (int)room, buf, i);
-		if (!name_taken(group, try, probes, n) && strlen(try) < len) {
-			memcpy(buf, try, strlen(try) + 1);
-			return 0;
-		}
-	}
-	err("no free event name for '%s'", buf);
-	return -EEXIST;
-}
-
-/* A fetch-arg that names variables -> the kernel's fetch-args at @loc. */
-static int add_dwarf_arg(struct add_opts *o, struct probe *p, const struct resolve_loc *loc,
-			 bool ret, const char *arg, const struct probe_features *feat)
-{
-	struct probe_error perr = { 0 };
-	char **kargs = NULL;
-	size_t nk = 0, k;
-	int r;
-
-	if (!o->dw) {
-		err("'%s' names a variable, but '%s' has no debug information", arg, p->path);
-		note("hint: %s", resolve_dwarf_errmsg());
-		return -ENODATA;
-	}
-	r = resolve_dwarf_args(o->dw, loc, ret, arg, &kargs, &nk);
-	if (r) {
-		err("'%s': %s", arg, resolve_dwarf_errmsg());
-		return r;
-	}
-	if (resolve_dwarf_errmsg()[0])
-		warn("'%s': %s", arg, resolve_dwarf_errmsg());
-	for (k = 0; k < nk && !r; k++) {
-		verbose("'%s' -> '%s'", arg, kargs[k]);
-		r = probe_add_arg(p, kargs[k], feat, &perr);
-		if (r == -EINVAL) {
-			err_caret(kargs[k], perr.pos, perr.msg);
-			note("'%s' -> '%s'", arg, kargs[k]);
-		} else if (r) {
-			err_errno(r, "'%s'", arg);
-		}
-	}
-	resolve_dwarf_args_free(kargs, nk);
-	return r;
-}
-
-/* One probe at @loc with the user's fetch-args; NULL after an error. */
-/* from[k] = the user's token that fetch-arg k of the probe came from (one
- * DWARF name may give several), for errors about the line */
-static int note_from(const char ***from, size_t *cap, size_t nargs, const char *tok)
-{
+	char *line = probe_format(p);
 	size_t k;
 
-	if (nargs > *cap) {
-		const char **t = realloc(*from, nargs * sizeof(**from));
+	printf("{\"group\": ");
+	json_str(stdout, p->group);
+	printf(", \"event\": ");
+	json_str(stdout, p->event);
+	printf(", \"type\": \"%c\", \"path\": ", p->kind == PROBE_RETURN ? 'r' : 'p');
+	json_str(stdout, p->path);
+	printf(", \"offset\": %" PRIu64 ", \"symbol\": ", p->offset);
+	json_str(stdout, loc->symbol);
+	printf(", \"symbol_offset\": %" PRIu64 ", \"args\": [", loc->add);
+	for (k = 0; k < p->nargs; k++) {
+		char *a = probe_format_arg(&p->args[k]);
 
-		if (!t)
-			return -ENOMEM;
-		for (k = *cap; k < nargs; k++)
-			t[k] = tok;
-		*from = t;
-		*cap = nargs;
+		if (k)
+			fputs(", ", stdout);
+		json_str(stdout, a);
+		free(a);
 	}
-	return 0;
+	printf("], \"definition\": ");
+	json_str(stdout, line);
+	printf(", \"added\": %s}", o->dry_run ? "false" : "true");
+	free(line);
 }
 
-/* An error about fetch-arg @k of @p, shown on what the user typed. */
-static void arg_error(const struct probe *p, const char *const *from, size_t k,
-		      const struct probe_error *perr)
-{
-	char *a = probe_format_arg(&p->args[k]);
-
-	if (!a || strcmp(a, from[k]) == 0) {
-		err_caret(from[k], perr->pos, perr->msg);
-	} else {
-		err_caret(a, perr->pos, perr->msg);
-		note("from '%s'", from[k]);
-	}
-	free(a);
-}
-
-static struct probe *build_probe(struct add_opts *o, const struct resolve_loc *loc,
-				 const char *path, bool ret,
-				 const struct probe_features *feat,
-				 struct probe *const *probes, size_t n,
-				 const char ***fromp)
-{
-	char name[PROBE_MAX_EVENT_NAME];
-	struct probe_error perr = { 0 };
-	const char **from = NULL;
-	struct probe *p;
-	size_t i, cap = 0;
-
-	if (event_name(o, loc, path, ret, probes, n, name, sizeof(name)))
-		return NULL;
-	p = probe_new(ret ? PROBE_RETURN : PROBE_ENTRY);
-	if (!p || probe_set(&p->group, o->group ? o->group : PROBE_DEFAULT_GROUP) ||
-	    probe_set(&p->event, name) || probe_set(&p->path, path)) {
-		err_errno(-ENOMEM, "building the probe");
-		goto out_free;
-	}
-	p->offset = loc->offset;
-	for (i = 0; i < o->nargs; i++) {
-		int r;
-
-		if (resolve_dwarf_is_expr(o->args[i], ret)) {
-			if (add_dwarf_arg(o, p, loc, ret, o->args[i], feat))
-				goto out_free;
-			if (note_from(&from, &cap, p->nargs, o->args[i]))
-				goto out_nomem;
-			continue;
-		}
-		r = probe_add_arg(p, o->args[i], feat, &perr);
-		if (!r && note_from(&from, &cap, p->nargs, o->args[i]))
-			goto out_nomem;
-		if (r == -EINVAL) {
-			err_caret(o->args[i], perr.pos, perr.msg);
-			goto out_free;
-		}
-		if (r) {
-			err_errno(r, "argument %zu, '%s'", i + 1, o->args[i]);
-			goto out_free;
-		}
-	}
-	if (probe_validate(p, feat, &perr)) {
-		if (perr.arg >= 0 && (size_t)perr.arg < p->nargs)
-			arg_error(p, from, perr.arg, &perr);
-		else
-			err("'%s': %s", o->target, perr.msg);
-		goto out_free;
-	}
-	*fromp = from;
-	return p;
-out_nomem:
-	err_errno(-ENOMEM, "building the probe");
-out_free:
-	free(from);
-	probe_free(p);
-	return NULL;
-}
-
-static void print_added(struct add_opts *o, struct probe *const *probes,
+static void print_added(const struct add_opts *o, struct probe *const *probes,
 			const struct resolve_loc *locs, size_t n)
 {
-	size_t i, k;
+	size_t i;
 
 	if (g_opts.json)
 		fputc('[', stdout);
 	for (i = 0; i < n; i++) {
-		const struct probe *p = probes[i];
-		char *line = probe_format(p);
-
 		if (!g_opts.json) {
-			if (o->dry_run)
-				printf("%s\n", line ? line : "");
-			else if (locs[i].symbol)
-				printf("added %s/%s on %s+%" PRIu64 " in %s (offset 0x%" PRIx64 ")\n",
-				       p->group, p->event, locs[i].symbol, locs[i].add,
-				       p->path, p->offset);
-			else
-				printf("added %s/%s at offset 0x%" PRIx64 " in %s\n",
-				       p->group, p->event, p->offset, p->path);
-			free(line);
+			print_text(o, probes[i], &locs[i]);
 			continue;
 		}
-		printf("%s{\"group\": ", i ? ", " : "");
-		json_str(stdout, p->group);
-		printf(", \"event\": ");
-		json_str(stdout, p->event);
-		printf(", \"type\": \"%c\", \"path\": ", p->kind == PROBE_RETURN ? 'r' : 'p');
-		json_str(stdout, p->path);
-		printf(", \"offset\": %" PRIu64 ", \"symbol\": ", p->offset);
-		json_str(stdout, locs[i].symbol);
-		printf(", \"symbol_offset\": %" PRIu64 ", \"args\": [", locs[i].add);
-		for (k = 0; k < p->nargs; k++) {
-			char *a = probe_format_arg(&p->args[k]);
-
-			if (k)
-				fputs(", ", stdout);
-			json_str(stdout, a);
-			free(a);
-		}
-		printf("], \"definition\": ");
-		json_str(stdout, line);
-		printf(", \"added\": %s}", o->dry_run ? "false" : "true");
-		free(line);
+		fputs(i ? ", " : "", stdout);
+		print_json(o, probes[i], &locs[i]);
 	}
 	if (g_opts.json)
 		printf("]\n");
@@ -459,94 +259,104 @@ static int apply(struct add_opts *o, struct probe **probes, size_t n,
 	return ret;
 }
 
+/* The target parsed, its file found and opened; returns the exit status. */
+static int add_open(struct add_opts *o, struct add_run *r)
+{
+	struct resolve_target *t = &r->t;
+
+	if (resolve_parse_target(o->target, t)) {
+		err("'%s': %s", o->target, resolve_errmsg());
+		note("hint: TARGET is PATH:SYMBOL[+OFF], PATH:0xOFFSET or PATH:'GLOB'");
+		return EXIT_USAGE;
+	}
+	if (o->event && t->glob) {
+		err("-e names one event; '%s' is a glob", o->target);
+		return EXIT_FAIL;
+	}
+	r->path = resolve_find_path(t->path);
+	if (!r->path) {
+		err("'%s': %s", t->path, resolve_errmsg());
+		return EXIT_FAIL;
+	}
+	r->e = resolve_open(r->path);
+	if (!r->e) {
+		err("'%s': %s", r->path, resolve_errmsg());
+		return EXIT_FAIL;
+	}
+	if (t->raw)
+		return EXIT_OK;
+	o->dw = resolve_dwarf_open(r->path);
+	if (!o->dw && dwarf_target(t)) {
+		err("'%s': %s", o->target, resolve_dwarf_errmsg());
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* Where the probes go, each moved past the prologue where that is due. */
+static int add_places(struct add_opts *o, struct add_run *r)
+{
+	const struct resolve_target *t = &r->t;
+	int ret = locate(o, &r->t, r->e, &r->locs, &r->nlocs);
+	size_t i;
+
+	if (ret) {
+		resolve_failed(o, ret);
+		return EXIT_FAIL;
+	}
+	/* variables at a function are read after its prologue, as gdb does */
+	o->at_entry = !t->raw && !t->add && !(t->symbol && resolve_dwarf_is_line(t->symbol));
+	if (o->dw && o->at_entry && !(o->ret || t->is_return) && dwarf_args(o, false))
+		for (i = 0; i < r->nlocs; i++)
+			resolve_dwarf_prologue(o->dw, &r->locs[i]);
+	for (i = 0; i < r->nlocs; i++)
+		if (r->locs[i].ifunc && !t->glob)
+			warn("'%s' is an IFUNC: this probes its resolver, which runs "
+			     "once when the library loads, not the implementation it picks",
+			     r->locs[i].symbol);
+	return EXIT_OK;
+}
+
+static void add_free(struct add_opts *o, struct add_run *r)
+{
+	size_t i;
+
+	for (i = 0; r->probes && i < r->n; i++) {
+		probe_free(r->probes[i]);
+		free(r->from[i]);
+	}
+	free(r->probes);
+	free(r->from);
+	resolve_locs_free(r->locs, r->nlocs);
+	resolve_close(r->e);
+	resolve_dwarf_close(o->dw);
+	free(r->path);
+	resolve_target_clear(&r->t);
+}
+
 int cmd_add(int argc, char **argv)
 {
-	struct add_opts o = { .max_probes = 256 };
-	struct resolve_target t = { 0 };
-	struct resolve_elf *e = NULL;
-	struct resolve_loc *locs = NULL;
-	struct probe_features feat;
-	struct probe **probes = NULL;
-	const char ***from = NULL;
-	size_t nlocs = 0, n = 0, i;
-	char *path = NULL;
-	int ret, status = EXIT_FAIL;
+	struct add_opts o = { .max_probes = 256, .pos = {
+		.need = "a target is needed, such as /bin/bash:readline",
+	} };
+	struct add_run r = { 0 };
+	int status;
 
 	if (cli_parse(&add_argp, argc, argv, &o))
 		return EXIT_FAIL;
 	if (o.dry_run && tfs_init(g_opts.tracefs))
 		verbose("no tracefs: checking against every kernel feature");
-	if (!tfs_dir() || tfs_features(&feat))
-		probe_features_all(&feat);
-	ret = resolve_parse_target(o.target, &t);
-	if (ret) {
-		err("'%s': %s", o.target, resolve_errmsg());
-		note("hint: TARGET is PATH:SYMBOL[+OFF], PATH:0xOFFSET or PATH:'GLOB'");
-		return EXIT_USAGE;
-	}
-	if (o.event && t.glob) {
-		err("-e names one event; '%s' is a glob", o.target);
-		goto out_free;
-	}
-	path = resolve_find_path(t.path);
-	if (!path) {
-		err("'%s': %s", t.path, resolve_errmsg());
-		goto out_free;
-	}
-	e = resolve_open(path);
-	if (!e) {
-		err("'%s': %s", path, resolve_errmsg());
-		goto out_free;
-	}
-	if (!t.raw) {
-		o.dw = resolve_dwarf_open(path);
-		if (!o.dw && dwarf_target(&t)) {
-			err("'%s': %s", o.target, resolve_dwarf_errmsg());
-			goto out_free;
-		}
-	}
-	ret = locate(&o, &t, e, &locs, &nlocs);
-	if (ret) {
-		resolve_failed(&o, ret);
-		goto out_free;
-	}
-	/* variables at a function are read after its prologue, as gdb does */
-	o.at_entry = !t.raw && !t.add && !(t.symbol && resolve_dwarf_is_line(t.symbol));
-	if (o.dw && o.at_entry && !(o.ret || t.is_return) && dwarf_args(&o, false))
-		for (i = 0; i < nlocs; i++)
-			resolve_dwarf_prologue(o.dw, &locs[i]);
-	for (i = 0; i < nlocs; i++)
-		if (locs[i].ifunc && !t.glob)
-			warn("'%s' is an IFUNC: this probes its resolver, which runs "
-			     "once when the library loads, not the implementation it picks",
-			     locs[i].symbol);
-	probes = calloc(nlocs, sizeof(*probes));
-	from = calloc(nlocs, sizeof(*from));
-	if (!probes || !from) {
-		err_errno(-ENOMEM, "building the probes");
-		goto out_free;
-	}
-	for (n = 0; n < nlocs; n++) {
-		probes[n] = build_probe(&o, &locs[n], path, o.ret || t.is_return,
-					&feat, probes, n, &from[n]);
-		if (!probes[n])
-			goto out_free;
-	}
-	if (!o.dry_run && apply(&o, probes, n, from))
-		goto out_free;
-	print_added(&o, probes, locs, n);
-	status = EXIT_OK;
-out_free:
-	for (i = 0; probes && i < n; i++) {
-		probe_free(probes[i]);
-		free(from[i]);
-	}
-	free(probes);
-	free(from);
-	resolve_locs_free(locs, nlocs);
-	resolve_close(e);
-	resolve_dwarf_close(o.dw);
-	free(path);
-	resolve_target_clear(&t);
+	if (!tfs_dir() || tfs_features(&r.feat))
+		probe_features_all(&r.feat);
+	status = add_open(&o, &r);
+	if (status == EXIT_OK)
+		status = add_places(&o, &r);
+	if (status == EXIT_OK)
+		status = add_build(&o, &r);
+	if (status == EXIT_OK && !o.dry_run && apply(&o, r.probes, r.n, r.from))
+		status = EXIT_FAIL;
+	if (status == EXIT_OK)
+		print_added(&o, r.probes, r.locs, r.n);
+	add_free(&o, &r);
 	return status;
 }

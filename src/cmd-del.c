@@ -6,7 +6,7 @@
 #include "tfs.h"
 
 static const struct argp del_argp = {
-	NULL, cli_patterns_parse, "EVENT...",
+	NULL, cli_args_parse, "EVENT...",
 	"Remove uprobe events.\v"
 	"EVENT is GRP/EVENT, or EVENT in the group 'uprobes'; globs such as "
 	"'grp/*' allowed. Each event is disabled first, at the top level and "
@@ -16,13 +16,13 @@ static const struct argp del_argp = {
 
 int cmd_del(int argc, char **argv)
 {
-	struct cli_patterns o = {
+	struct cli_args o = {
 		.need = "name the events to remove (GRP/EVENT, EVENT, globs such "
 			"as 'grp/*'); 'uprobe clear' removes all",
 	};
 
 	if (cli_parse(&del_argp, argc, argv, &o))
 		return EXIT_FAIL;
-	return cli_each_event(o.pat, o.npat, PROBE_DEFAULT_GROUP, tfs_remove,
+	return cli_each_event(o.v, o.n, PROBE_DEFAULT_GROUP, tfs_remove,
 			      "removed");
 }

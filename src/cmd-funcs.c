@@ -13,35 +13,8 @@
 #include "resolve.h"
 #include "resolve-dwarf.h"
 
-struct funcs_opts {
-	const char *path;
-	const char *glob;
-};
-
-static error_t funcs_parse(int key, char *arg, struct argp_state *state)
-{
-	struct funcs_opts *o = state->input;
-
-	switch (key) {
-	case ARGP_KEY_ARG:
-		if (!o->path)
-			o->path = arg;
-		else if (!o->glob)
-			o->glob = arg;
-		else
-			argp_error(state, "one PATH and at most one GLOB, not '%s' too", arg);
-		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "name the program or library, as in 'uprobe funcs /bin/bash'");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 static const struct argp funcs_argp = {
-	NULL, funcs_parse, "PATH [GLOB]",
+	NULL, cli_args_parse, "PATH [GLOB]",
 	"List the functions of PATH that can be probed, with their file offsets.\v"
 	"With debug information the names are the source's (C++ demangled, with "
 	"namespaces, classes and signatures), and inlined copies and compiler "
@@ -137,7 +110,11 @@ static int list_symbols(const char *path, const char *glob)
 
 int cmd_funcs(int argc, char **argv)
 {
-	struct funcs_opts o = { 0 };
+	struct cli_args o = {
+		.max = 2, .form = "PATH and at most one GLOB",
+		.need = "name the program or library, as in 'uprobe funcs /bin/bash'",
+	};
+	const char *glob;
 	struct resolve_dwarf_func *fs = NULL;
 	struct resolve_dwarf *d;
 	size_t n = 0;
@@ -146,9 +123,10 @@ int cmd_funcs(int argc, char **argv)
 
 	if (cli_parse(&funcs_argp, argc, argv, &o))
 		return EXIT_FAIL;
-	path = resolve_find_path(o.path);
+	glob = o.n > 1 ? o.v[1] : NULL;
+	path = resolve_find_path(o.v[0]);
 	if (!path) {
-		err("'%s': %s", o.path, resolve_errmsg());
+		err("'%s': %s", o.v[0], resolve_errmsg());
 		return EXIT_FAIL;
 	}
 	d = resolve_dwarf_open(path);
@@ -158,16 +136,16 @@ int cmd_funcs(int argc, char **argv)
 			goto out_free;
 		}
 		verbose("%s", resolve_dwarf_errmsg());
-		status = list_symbols(path, o.glob);
+		status = list_symbols(path, glob);
 		goto out_free;
 	}
-	ret = resolve_dwarf_funcs(d, o.glob, &fs, &n);
+	ret = resolve_dwarf_funcs(d, glob, &fs, &n);
 	if (ret) {
 		err_errno(ret, "'%s'", path);
 		goto out_free;
 	}
 	if (n == 0) {
-		err("'%s': no function matches '%s'", path, o.glob ? o.glob : "*");
+		err("'%s': no function matches '%s'", path, glob ? glob : "*");
 		goto out_free;
 	}
 	print_dwarf(fs, n);

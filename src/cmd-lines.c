@@ -11,31 +11,8 @@
 #include "resolve.h"
 #include "resolve-dwarf.h"
 
-struct lines_opts {
-	const char *target;
-};
-
-static error_t lines_parse(int key, char *arg, struct argp_state *state)
-{
-	struct lines_opts *o = state->input;
-
-	switch (key) {
-	case ARGP_KEY_ARG:
-		if (o->target)
-			argp_error(state, "one PATH:FUNC, not '%s' too", arg);
-		o->target = arg;
-		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "name the function, as in 'uprobe lines ./app:main'");
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
 static const struct argp lines_argp = {
-	NULL, lines_parse, "PATH:FUNC",
+	NULL, cli_args_parse, "PATH:FUNC",
 	"List the source lines of function FUNC that can be probed.\v"
 	"Each line that begins a statement, with its number relative to the "
 	"function's first line (for 'uprobe add PATH:FUNC:RELLINE'), its file and "
@@ -48,7 +25,10 @@ static const struct argp lines_argp = {
 
 int cmd_lines(int argc, char **argv)
 {
-	struct lines_opts o = { 0 };
+	struct cli_args o = {
+		.max = 1, .form = "PATH:FUNC",
+		.need = "name the function, as in 'uprobe lines ./app:main'",
+	};
 	struct resolve_dwarf_line *ls = NULL;
 	struct resolve_dwarf *d;
 	const char *func = NULL;
@@ -58,12 +38,12 @@ int cmd_lines(int argc, char **argv)
 
 	if (cli_parse(&lines_argp, argc, argv, &o))
 		return EXIT_FAIL;
-	d = cli_dwarf_target(o.target, "PATH:FUNC", &path, &func, &status);
+	d = cli_dwarf_target(&o, &path, &func, &status);
 	if (!d)
 		goto out_free;
 	ret = resolve_dwarf_lines(d, func, &ls, &n);
 	if (ret) {
-		err("'%s': %s", o.target, resolve_dwarf_errmsg());
+		err("'%s': %s", o.v[0], resolve_dwarf_errmsg());
 		goto out_free;
 	}
 	if (g_opts.json)

@@ -11,7 +11,7 @@
 #include "tfs.h"
 
 static const struct argp list_argp = {
-	NULL, cli_patterns_parse, "[PATTERN...]",
+	NULL, cli_args_parse, "[PATTERN...]",
 	"List uprobe events: every one on the system, or those matching a "
 	"PATTERN (GRP/EVENT or EVENT, globs allowed).\v"
 	"Columns: GROUP/EVENT, TYPE (p entry, r return), PATH:OFFSET (a file "
@@ -136,7 +136,7 @@ static void print_text(struct tfs_event *ev, const size_t *sel, size_t n,
 
 int cmd_list(int argc, char **argv)
 {
-	struct cli_patterns o = { 0 };
+	struct cli_args o = { 0 };
 	struct tfs_event *ev = NULL;
 	size_t n = 0, nsel = 0, i;
 	size_t *sel = NULL;
@@ -157,10 +157,10 @@ int cmd_list(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		const struct probe *p = ev[i].probe;
 		size_t j;
-		bool hit = o.npat == 0;
+		bool hit = o.n == 0;
 
-		for (j = 0; j < o.npat && !hit; j++)
-			hit = tfs_match(o.pat[j], NULL, p->group, p->event);
+		for (j = 0; j < o.n && !hit; j++)
+			hit = tfs_match(o.v[j], NULL, p->group, p->event);
 		if (hit)
 			sel[nsel++] = i;
 	}

@@ -13,7 +13,7 @@
 #include "resolve-dwarf.h"
 
 struct vars_opts {
-	const char *target;
+	struct cli_args target;
 	bool no_inlines;
 };
 
@@ -32,16 +32,8 @@ static error_t vars_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NO_INLINES:
 		o->no_inlines = true;
 		break;
-	case ARGP_KEY_ARG:
-		if (o->target)
-			argp_error(state, "one PATH:FUNC[:RELLINE], not '%s' too", arg);
-		o->target = arg;
-		break;
-	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "name the place, as in 'uprobe vars ./app:main'");
-		break;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return cli_args_key(&o->target, key, arg, state);
 	}
 	return 0;
 }
@@ -108,7 +100,10 @@ static int show_place(struct resolve_dwarf *d, const struct resolve_loc *loc, bo
 
 int cmd_vars(int argc, char **argv)
 {
-	struct vars_opts o = { 0 };
+	struct vars_opts o = { .target = {
+		.max = 1, .form = "PATH:FUNC[:RELLINE]",
+		.need = "name the place, as in 'uprobe vars ./app:main'",
+	} };
 	struct resolve_loc *locs = NULL;
 	struct resolve_dwarf *d = NULL;
 	const char *spec = NULL;
@@ -118,13 +113,13 @@ int cmd_vars(int argc, char **argv)
 
 	if (cli_parse(&vars_argp, argc, argv, &o))
 		return EXIT_FAIL;
-	d = cli_dwarf_target(o.target, "PATH:FUNC[:RELLINE]", &path, &spec, &status);
+	d = cli_dwarf_target(&o.target, &path, &spec, &status);
 	if (!d)
 		goto out_free;
 	ret = resolve_dwarf_place(d, spec, o.no_inlines ? RESOLVE_DWARF_NO_INLINES : 0, 256,
 				  &locs, &n);
 	if (ret) {
-		err("'%s': %s", o.target, resolve_dwarf_errmsg());
+		err("'%s': %s", o.target.v[0], resolve_dwarf_errmsg());
 		goto out_free;
 	}
 	if (g_opts.json)
@@ -136,7 +131,7 @@ int cmd_vars(int argc, char **argv)
 		if (ret) {
 			if (g_opts.json)
 				printf("]\n");
-			err("'%s': %s", o.target, resolve_dwarf_errmsg());
+			err("'%s': %s", o.target.v[0], resolve_dwarf_errmsg());
 			goto out_free;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util.h"
 
 enum cmd_flags {
 	NEEDS_TRACEFS	= 1 << 0,	/* tfs_init() before the command runs */
@@ -35,8 +36,6 @@ static const struct cmd cmds[] = {
 	{ "lines", cmd_lines, "list the source lines of a function that can be probed", 0 },
 	{ "help", cmd_help, "list the commands, or show one's help", 0 },
 };
-
-#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 const char *argp_program_version = "uprobe " UPROBE_VERSION;
 const char *argp_program_bug_address = NULL;
@@ -109,13 +108,13 @@ static char *main_help_filter(int key, const char *text, void *input)
 
 	if (key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
-	for (i = 0; i < NCMDS; i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		len += strlen(cmds[i].summary) + 32;
 	buf = malloc(len + 64);
 	if (!buf)
 		return (char *)text;
 	p = buf + sprintf(buf, "Commands:\n");
-	for (i = 0; i < NCMDS; i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		p += sprintf(p, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	sprintf(p, "\nSee 'uprobe COMMAND --help' and uprobe(8).");
 	return buf;
@@ -136,7 +135,7 @@ static const struct cmd *find_cmd(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NCMDS; i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (strcmp(cmds[i].name, name) == 0)
 			return &cmds[i];
 	return NULL;
@@ -150,7 +149,7 @@ static int cmd_help(int argc, char **argv)
 
 	if (argc < 2) {
 		printf("Usage: uprobe [OPTION...] COMMAND [ARG...]\n\nCommands:\n");
-		for (i = 0; i < NCMDS; i++)
+		for (i = 0; i < ARRAY_SIZE(cmds); i++)
 			printf("  %-10s %s\n", cmds[i].name, cmds[i].summary);
 		return EXIT_OK;
 	}

@@ -200,24 +200,29 @@ out_free:
 	free(cmd);
 }
 
-error_t cli_patterns_parse(int key, char *arg, struct argp_state *state)
+error_t cli_args_key(struct cli_args *a, int key, char *arg, struct argp_state *state)
 {
-	struct cli_patterns *o = state->input;
-
 	switch (key) {
 	case ARGP_KEY_ARG:
-		o->pat = state->argv + state->next - 1;
-		o->npat = state->argc - state->next + 1;
+		a->v = state->argv + state->next - 1;
+		a->n = state->argc - state->next + 1;
 		state->next = state->argc;
+		if (a->max && a->n > a->max)
+			argp_error(state, "one %s, not '%s' too", a->form, a->v[a->max]);
 		break;
 	case ARGP_KEY_NO_ARGS:
-		if (o->need)
-			argp_error(state, "%s", o->need);
+		if (a->need)
+			argp_error(state, "%s", a->need);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+error_t cli_args_parse(int key, char *arg, struct argp_state *state)
+{
+	return cli_args_key(state->input, key, arg, state);
 }
 
 int cli_parse(const struct argp *argp, int argc, char **argv, void *input)
@@ -368,16 +373,16 @@ out_free:
 	return done ? EXIT_PARTIAL : EXIT_FAIL;
 }
 
-struct resolve_dwarf *cli_dwarf_target(const char *target, const char *form, char **path,
-				       const char **rest, int *status)
+struct resolve_dwarf *cli_dwarf_target(const struct cli_args *a, char **path, const char **rest,
+				       int *status)
 {
-	const char *colon = strchr(target, ':');
+	const char *target = a->v[0], *colon = strchr(target, ':');
 	struct resolve_dwarf *d;
 	char *p;
 
 	*path = NULL;
 	if (!colon || colon == target || !colon[1]) {
-		err("'%s': want %s", target, form);
+		err("'%s': want %s", target, a->form);
 		*status = EXIT_USAGE;
 		return NULL;
 	}

@@ -13,6 +13,7 @@ for t in gcc:gcc g++:g++ clang:clang ld.lld:lld groff:groff-base \
 	 pkg-config:pkg-config eu-readelf:elfutils python3:python3; do
 	command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
 done
+command -v pmccabe >/dev/null 2>&1 || missing="$missing pmccabe"	# checkstyle's function sizes
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing:$missing; install them as root" >&2

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/* uprobe add: from places to probes in memory, named, with their fetch-args, validated. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "add.h"
+#include "cli.h"
+#include "probe.h"
+#include "resolve.h"
+#include "resolve-dwarf.h"
+#include "tfs.h"
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* Is @name already taken, by the kernel or earlier in this batch? */
+static bool name_taken(const char *group, const char *name,
+		       struct probe *const *probes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(probes[i]->event, name) == 0)
+			return true;
+	return tfs_dir() && tfs_event_exists(group, name);
+}
+
+/* The name before it is made unique: -e, else from the symbol (or the
+ * file and offset). */
+static void base_name(const struct add_opts *o, const struct resolve_loc *loc,
+		      const char *path, char *base, size_t len)
+{
+	if (o->event)
+		snprintf(base, len, "%s", o->event);
+	else if (o->one_event)
+		snprintf(base, len, "%s", o->dw_name);
+	else if (loc->symbol && loc->add && !o->at_entry)
+		snprintf(base, len, "%s_%" PRIu64, loc->symbol, loc->add);
+	else if (loc->symbol)
+		snprintf(base, len, "%s", loc->symbol);
+	else
+		snprintf(base, len, "%s_0x%" PRIx64, basename_of(path), loc->offset);
+}
+
+/* @buf, or the first of @buf_1, @buf_2, ... that is free. */
+static int unique_name(const char *group, struct probe *const *probes, size_t n,
+		       char *buf, size_t len)
+{
+	char try[PROBE_MAX_EVENT_NAME + 16];
+	unsigned int i;
+
+	if (!name_taken(group, buf, probes, n))
+		return 0;
+	for (i = 1; i < 10000; i++) {
+		size_t room = PROBE_MAX_EVENT_NAME - 1 - snprintf(NULL, 0, "_%u", i);
+
+		snprintf(try, sizeof(try), "%.*s_%u", (int)room, buf, i);
+		if (!name_taken(group, try, probes, n) && strlen(try) < len) {
+			memcpy(buf, try, strlen(try) + 1);
+			return 0;
+		}
+	}
+	err("no free event name for '%s'", buf);
+	return -EEXIST;
+}
+
+/* The event name: -e, else from the place, made unique with _1, _2, ...
+ * unless the user chose it. */
+static int event_name(struct add_opts *o, const struct resolve_loc *loc,
+		      const char *path, bool ret, struct probe *const *probes,
+		      size_t n, char *buf, size_t len)
+{
+	const char *group = o->group ? o->group : PROBE_DEFAULT_GROUP;
+	char base[PROBE_MAX_EVENT_NAME * 4];
+
+	if (o->event && n == 0) {
+		/* an existing event gets one more probe, as the kernel allows
+		 * when the fetch-args are the same */
+		if (tfs_dir() && tfs_event_exists(group, o->event))
+			verbose("'%s/%s' exists: adding a probe to it", group, o->event);
+		snprintf(buf, len, "%s", o->event);
+		return 0;
+	}
+	if (o->one_event && n > 0) {
+		snprintf(buf, len, "%s", probes[0]->event);
+		return 0;
+	}
+	base_name(o, loc, path, base, sizeof(base));
+	if (probe_event_name(base, ret && !o->event, buf, len)) {
+		err("cannot make an event name from '%s'", base);
+		note("hint: name it with -e EVENT");
+		return -EINVAL;
+	}
+	return unique_name(group, probes, n, buf, len);
+}
+
+/* A fetch-arg that names variables -> the kernel's fetch-args at @loc. */
+static int add_dwarf_arg(struct add_opts *o, struct probe *p, const struct resolve_loc *loc,
+			 bool ret, const char *arg, const struct probe_features *feat)
+{
+	struct probe_error perr = { 0 };
+	char **kargs = NULL;
+	size_t nk = 0, k;
+	int r;
+
+	if (!o->dw) {
+		err("'%s' names a variable, but '%s' has no debug information", arg, p->path);
+		note("hint: %s", resolve_dwarf_errmsg());
+		return -ENODATA;
+	}
+	r = resolve_dwarf_args(o->dw, loc, ret, arg, &kargs, &nk);
+	if (r) {
+		err("'%s': %s", arg, resolve_dwarf_errmsg());
+		return r;
+	}
+	if (resolve_dwarf_errmsg()[0])
+		warn("'%s': %s", arg, resolve_dwarf_errmsg());
+	for (k = 0; k < nk && !r; k++) {
+		verbose("'%s' -> '%s'", arg, kargs[k]);
+		r = probe_add_arg(p, kargs[k], feat, &perr);
+		if (r == -EINVAL) {
+			err_caret(kargs[k], perr.pos, perr.msg);
+			note("'%s' -> '%s'", arg, kargs[k]);
+		} else if (r) {
+			err_errno(r, "'%s'", arg);
+		}
+	}
+	resolve_dwarf_args_free(kargs, nk);
+	return r;
+}
+
+/* from[k] = the user's token that fetch-arg k of the probe came from (one
+ * DWARF name may give several), for errors about the line */
+static int note_from(const char ***from, size_t *cap, size_t nargs, const char *tok)
+{
+	size_t k;
+
+	if (nargs > *cap) {
+		const char **t = realloc(*from, nargs * sizeof(**from));
+
+		if (!t)
+			return -ENOMEM;
+		for (k = *cap; k < nargs; k++)
+			t[k] = tok;
+		*from = t;
+		*cap = nargs;
+	}
+	return 0;
+}
+
+/* An error about fetch-arg @k of @p, shown on what the user typed. */
+static void arg_error(const struct probe *p, const char *const *from, size_t k,
+		      const struct probe_error *perr)
+{
+	char *a = probe_format_arg(&p->args[k]);
+
+	if (!a || strcmp(a, from[k]) == 0) {
+		err_caret(from[k], perr->pos, perr->msg);
+	} else {
+		err_caret(a, perr->pos, perr->msg);
+		note("from '%s'", from[k]);
+	}
+	free(a);
+}
+
+/* A fetch-arg as the kernel spells it; prints why it is not one. */
+static int add_kernel_arg(struct probe *p, const char *arg, size_t i,
+			  const struct probe_features *feat)
+{
+	struct probe_error perr = { 0 };
+	int r = probe_add_arg(p, arg, feat, &perr);
+
+	if (r == -EINVAL)
+		err_caret(arg, perr.pos, perr.msg);
+	else if (r)
+		err_errno(r, "argument %zu, '%s'", i + 1, arg);
+	return r;
+}
+
+/* The user's fetch-args, onto @p; *@from as note_from() keeps it. */
+static int add_args(struct add_opts *o, struct probe *p, const struct resolve_loc *loc,
+		    bool ret, const struct probe_features *feat, const char ***from)
+{
+	size_t i, cap = 0;
+	int r;
+
+	for (i = 0; i < o->nargs; i++) {
+		if (resolve_dwarf_is_expr(o->args[i], ret))
+			r = add_dwarf_arg(o, p, loc, ret, o->args[i], feat);
+		else
+			r = add_kernel_arg(p, o->args[i], i, feat);
+		if (r)
+			return r;
+		if (note_from(from, &cap, p->nargs, o->args[i])) {
+			err_errno(-ENOMEM, "building the probe");
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* One probe at @loc with the user's fetch-args; NULL after an error. */
+static struct probe *build_probe(struct add_opts *o, const struct resolve_loc *loc,
+				 const char *path, bool ret,
+				 const struct probe_features *feat,
+				 struct probe *const *probes, size_t n,
+				 const char ***fromp)
+{
+	char name[PROBE_MAX_EVENT_NAME];
+	struct probe_error perr = { 0 };
+	const char **from = NULL;
+	struct probe *p;
+
+	if (event_name(o, loc, path, ret, probes, n, name, sizeof(name)))
+		return NULL;
+	p = probe_new(ret ? PROBE_RETURN : PROBE_ENTRY);
+	if (!p || probe_set(&p->group, o->group ? o->group : PROBE_DEFAULT_GROUP) ||
+	    probe_set(&p->event, name) || probe_set(&p->path, path)) {
+		err_errno(-ENOMEM, "building the probe");
+		goto out_free;
+	}
+	p->offset = loc->offset;
+	if (add_args(o, p, loc, ret, feat, &from))
+		goto out_free;
+	if (probe_validate(p, feat, &perr)) {
+		if (perr.arg >= 0 && (size_t)perr.arg < p->nargs)
+			arg_error(p, from, perr.arg, &perr);
+		else
+			err("'%s': %s", o->target, perr.msg);
+		goto out_free;
+	}
+	*fromp = from;
+	return p;
+out_free:
+	free(from);
+	probe_free(p);
+	return NULL;
+}
+
+int add_build(struct add_opts *o, struct add_run *r)
+{
+	bool ret = o->ret || r->t.is_return;
+
+	r->probes = calloc(r->nlocs, sizeof(*r->probes));
+	r->from = calloc(r->nlocs, sizeof(*r->from));
+	if (!r->probes || !r->from) {
+		err_errno(-ENOMEM, "building the probes");
+		return EXIT_FAIL;
+	}
+	for (r->n = 0; r->n < r->nlocs; r->n++) {
+		r->probes[r->n] = build_probe(o, &r->locs[r->n], r->path, ret, &r->feat,
+					      r->probes, r->n, &r->from[r->n]);
+		if (!r->probes[r->n])
+			return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

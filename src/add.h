@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Private to uprobe add: cmd-add.c finds the places, add-probe.c builds the probes. */
+#ifndef UPROBE_ADD_H
+#define UPROBE_ADD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli.h"
+#include "probe.h"
+#include "resolve.h"
+
+/* The options, and what the places found say about the probes. */
+struct add_opts {
+	const char *group;
+	const char *event;
+	bool ret;
+	bool dry_run;
+	size_t max_probes;
+	struct cli_args pos;	/* TARGET [FETCHARG...] */
+	const char *target;
+	char **args;		/* the fetch-args, as typed */
+	size_t nargs;
+	bool no_inlines;
+	struct resolve_dwarf *dw;	/* debug information, when there is some */
+	bool dw_place;		/* the places came from DWARF */
+	bool one_event;		/* ... of one name or line: one event, several probes */
+	bool at_entry;		/* function entries, maybe moved past the prologue */
+	const char *dw_name;	/* what the user called the place */
+};
+
+/* What one run of add holds; add_free() frees it. */
+struct add_run {
+	struct resolve_target t;
+	char *path;
+	struct resolve_elf *e;
+	struct resolve_loc *locs;
+	size_t nlocs;
+	struct probe_features feat;
+	struct probe **probes;
+	const char ***from;	/* per probe: the user's token of each fetch-arg */
+	size_t n;		/* probes built */
+};
+
+/* One probe per place of @r, in memory, into @r->probes (the first @r->n
+ * built); prints why on failure. Returns the exit status. */
+int add_build(struct add_opts *o, struct add_run *r);
+
+#endif
