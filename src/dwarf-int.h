@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the DWARF half of the resolver shares between its files
- * (resolve-dwarf.c: files, names, places; resolve-dwvar.c: variables).
- * Not a public header: the API is include/resolve-dwarf.h.
+ * What the DWARF half of the resolver shares between its files. Not a
+ * public header: the API is include/resolve-dwarf.h.
+ *
+ *   dwarf-open.c	opening (Dwfl, the debug file), errors, address maps
+ *   dwarf-syms.c	the symbol table: names at addresses, compiler clones
+ *   dwarf-names.c	C++ scopes and signatures, type names, matching names
+ *   dwarf-walk.c	the one walk over functions; finding a function's copies
+ *   dwarf-place.c	places for a target, the prologue
+ *   dwarf-lines.c	FILE:LINE, FUNC:RELLINE, resolve_dwarf_lines()
+ *   dwarf-list.c	resolve_dwarf_funcs()
+ *   resolve-dwvar.c	variables as fetch-args
  */
 #ifndef UPROBE_DWARF_INT_H
 #define UPROBE_DWARF_INT_H
@@ -102,6 +110,9 @@ int dw_entry(Dwarf_Die *die, Dwarf_Addr *pc);
 /* Whether the CU of @die is C++. */
 bool dw_is_cxx(Dwarf_Die *die);
 
+/* Whether DIEs of tag @tag open a C++ scope: namespace, class, struct, union. */
+bool dw_is_scope_tag(int tag);
+
 /* "ns::Klass::method" (C++) or the plain name; caller frees. */
 char *dw_qualname(struct resolve_dwarf *d, Dwarf_Die *die);
 
@@ -113,5 +124,97 @@ int dw_cfa(struct resolve_dwarf *d, Dwarf_Addr pc, int *reg, int64_t *off);
 
 /* asprintf that returns NULL on failure. */
 char *dw_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The DIE that names @die, through abstract_origin and specification. */
+void dw_origin(Dwarf_Die *die, Dwarf_Die *out);
+
+/* The DIE offset of dw_origin(@die): one id for a function and its copies. */
+Dwarf_Off dw_origin_off(Dwarf_Die *die);
+
+/* The name a user types for @fn: "name", or C++ "ns::K::m(int)" when
+ * @with_sig; caller frees. */
+char *dw_display_name(struct resolve_dwarf *d, Dwarf_Die *fn, bool with_sig);
+
+/* Whether function DIE @fn is what the user called @spec (exact or @glob). */
+bool dw_name_matches(struct resolve_dwarf *d, Dwarf_Die *fn, const char *spec, bool glob);
+
+/* --- the symbol table (dwarf-syms.c) --- */
+
+/* Reads the function symbols into d->syms, once. */
+int dw_read_syms(struct resolve_dwarf *d);
+
+/* Whether symbol @sym is what the user may call @name: itself, a version of
+ * it, a compiler clone or part of it, or (C++, @last set) a mangled name
+ * holding @name's last component @last of @lastlen bytes. */
+bool dw_sym_candidate(const char *sym, const char *name, const char *last, size_t lastlen);
+
+/*
+ * Compiler suffixes on symbol names: ".isra.", ".constprop." and ".part."
+ * make clones, copies of a function with an entry of their own; ".cold" is
+ * the unlikely part split off a function, with no entry to probe.
+ * dw_clone_suffix() says whether @s begins with one (".cold" too when
+ * @cold); dw_is_clone() whether symbol @sym names a clone.
+ */
+bool dw_clone_suffix(const char *s, bool cold);
+bool dw_is_clone(const char *sym);
+
+/* --- walking functions (dwarf-walk.c) --- */
+
+/*
+ * The walk over the functions of compilation units: @visit(@arg, die, tag)
+ * for every subprogram with code (not a declaration) and every
+ * inlined_subroutine, nested ones included. A nonzero return from @visit
+ * ends the walk and is its result. dw_walk_all() walks the compile and
+ * partial units but those at the @nskip offsets in @skip.
+ */
+int dw_walk_cu(Dwarf_Die *cudie, int (*visit)(void *arg, Dwarf_Die *die, int tag), void *arg);
+int dw_walk_all(struct resolve_dwarf *d, const Dwarf_Off *skip, size_t nskip,
+		int (*visit)(void *arg, Dwarf_Die *die, int tag), void *arg);
+
+/* A place of a function: its out-of-line entry or an inlined copy. */
+struct dw_site {
+	Dwarf_Die die;		/* concrete subprogram or inlined_subroutine */
+	Dwarf_Addr pc;		/* entry, DWARF address */
+	Dwarf_Off origin;	/* the function it is a copy of */
+	bool inlined;
+};
+
+/* The sites of the functions a name (or a glob) means. */
+struct dw_find {
+	struct resolve_dwarf *d;
+	const char *spec;
+	bool glob;
+	bool want_inlines;
+	Dwarf_Off *ids;		/* functions found by symbol address */
+	size_t nids;
+	struct dw_site *sites;
+	size_t nsites, cap;
+};
+
+/* Sites of the function(s) @spec names (not a glob) into @f; free with
+ * dw_find_free(), whatever the result. */
+int dw_find_function(struct resolve_dwarf *d, const char *spec, bool inlines, struct dw_find *f);
+
+/* Sites of the functions whose names match the glob @spec. */
+int dw_find_glob(struct resolve_dwarf *d, const char *spec, struct dw_find *f);
+
+void dw_find_free(struct dw_find *f);
+
+/* dw_find_function() that finds something and not several different
+ * functions (-ENOTUNIQ with the candidates in the message). */
+int dw_find_one(struct resolve_dwarf *d, const char *spec, bool inlines, struct dw_find *f);
+
+/* --- places (dwarf-place.c, dwarf-lines.c) --- */
+
+/* resolve_locs for the @n sites @s (RESOLVE_DWARF_RETURN in @flags leaves
+ * out inlined ones); caller frees with resolve_locs_free(). */
+int dw_sites_to_locs(struct resolve_dwarf *d, const struct dw_site *s, size_t n,
+		     unsigned int flags, struct resolve_loc **locs, size_t *nout);
+
+/* "FILE:LINE" and "FUNC:RELLINE" targets of resolve_dwarf_place(). */
+int dw_place_file_line(struct resolve_dwarf *d, const char *file, int line, size_t max,
+		       struct resolve_loc **locs, size_t *n);
+int dw_place_rel_line(struct resolve_dwarf *d, const char *func, int rel, unsigned int flags,
+		      size_t max, struct resolve_loc **locs, size_t *n);
 
 #endif
