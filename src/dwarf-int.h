@@ -83,17 +83,19 @@ struct resolve_dwarf {
 	bool curanges_read;
 };
 
+/* --- dwarf-open.c: errors, addresses ------------------------------------- */
+
 /* Error detail for resolve_dwarf_errmsg(); returns @ret for tail calls. */
 int dw_err(int ret, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dw_clear_err(void);
+
+/* asprintf that returns NULL on failure. */
+char *dw_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* DWARF address <-> file vaddr <-> file offset. */
 Dwarf_Addr dw_from_vaddr(const struct resolve_dwarf *d, uint64_t vaddr);
 uint64_t dw_to_vaddr(const struct resolve_dwarf *d, Dwarf_Addr pc);
 int dw_vaddr_offset(const struct resolve_dwarf *d, uint64_t vaddr, uint64_t *off);
-
-/* dwfl_module_addrname() of Dwfl address @addr, through a sorted table. */
-const char *dw_addrname(struct resolve_dwarf *d, Dwarf_Addr addr);
 
 /* "func+0x12" for the DWARF address @pc, into @buf. */
 void dw_pc_label(struct resolve_dwarf *d, Dwarf_Addr pc, char *buf, size_t len);
@@ -107,29 +109,45 @@ int dw_func_at(struct resolve_dwarf *d, Dwarf_Addr pc, Dwarf_Die *cu, Dwarf_Die 
 /* The entry address of a subprogram or inlined_subroutine. */
 int dw_entry(Dwarf_Die *die, Dwarf_Addr *pc);
 
+/* --- dwarf-syms.c: the symbol table -------------------------------------- */
+
+/* dwfl_module_addrname() of Dwfl address @addr, through a sorted table. */
+const char *dw_addrname(struct resolve_dwarf *d, Dwarf_Addr addr);
+
+/* Reads the function symbols into d->syms, once. */
+int dw_read_syms(struct resolve_dwarf *d);
+
+/*
+ * Whether symbol @sym is what the user may call @name: itself, a version
+ * of it, a compiler clone or .cold part of it, or (C++, @last set) a
+ * mangled name holding @name's last component @last of @lastlen bytes.
+ */
+bool dw_sym_candidate(const char *sym, const char *name, const char *last, size_t lastlen);
+
+/* Whether symbol @sym is a compiler clone (.isra., .constprop., .part.):
+ * a copy of a function with an entry of its own, which a .cold part is not.
+ * One table of suffixes serves this and dw_sym_candidate(). */
+bool dw_is_clone(const char *sym);
+
+/* --- dwarf-names.c: names ------------------------------------------------ */
+
 /* Whether the CU of @die is C++. */
 bool dw_is_cxx(Dwarf_Die *die);
 
 /* Whether DIEs of tag @tag open a C++ scope: namespace, class, struct, union. */
 bool dw_is_scope_tag(int tag);
 
-/* "ns::Klass::method" (C++) or the plain name; caller frees. */
-char *dw_qualname(struct resolve_dwarf *d, Dwarf_Die *die);
-
-/* The C spelling of type @type ("const char *"); NULL type is "void". */
-char *dw_type_name(struct resolve_dwarf *d, Dwarf_Die *type);
-
-/* The CFA rule at @pc: CFA = %reg + off. */
-int dw_cfa(struct resolve_dwarf *d, Dwarf_Addr pc, int *reg, int64_t *off);
-
-/* asprintf that returns NULL on failure. */
-char *dw_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* The DIE that names @die, through abstract_origin and specification. */
 void dw_origin(Dwarf_Die *die, Dwarf_Die *out);
 
 /* The DIE offset of dw_origin(@die): one id for a function and its copies. */
 Dwarf_Off dw_origin_off(Dwarf_Die *die);
+
+/* "ns::Klass::method" (C++) or the plain name; caller frees. */
+char *dw_qualname(struct resolve_dwarf *d, Dwarf_Die *die);
+
+/* The C spelling of type @type ("const char *"); NULL type is "void". */
+char *dw_type_name(struct resolve_dwarf *d, Dwarf_Die *type);
 
 /* The name a user types for @fn: "name", or C++ "ns::K::m(int)" when
  * @with_sig; caller frees. */
@@ -138,36 +156,15 @@ char *dw_display_name(struct resolve_dwarf *d, Dwarf_Die *fn, bool with_sig);
 /* Whether function DIE @fn is what the user called @spec (exact or @glob). */
 bool dw_name_matches(struct resolve_dwarf *d, Dwarf_Die *fn, const char *spec, bool glob);
 
-/* --- the symbol table (dwarf-syms.c) --- */
-
-/* Reads the function symbols into d->syms, once. */
-int dw_read_syms(struct resolve_dwarf *d);
-
-/* Whether symbol @sym is what the user may call @name: itself, a version of
- * it, a compiler clone or part of it, or (C++, @last set) a mangled name
- * holding @name's last component @last of @lastlen bytes. */
-bool dw_sym_candidate(const char *sym, const char *name, const char *last, size_t lastlen);
+/* --- dwarf-walk.c: walking functions, finding a function ----------------- */
 
 /*
- * Compiler suffixes on symbol names: ".isra.", ".constprop." and ".part."
- * make clones, copies of a function with an entry of their own; ".cold" is
- * the unlikely part split off a function, with no entry to probe.
- * dw_clone_suffix() says whether @s begins with one (".cold" too when
- * @cold); dw_is_clone() whether symbol @sym names a clone.
+ * The walk over the functions of the compile and partial units, but those
+ * at the @nskip offsets in @skip: @visit(@arg, die, tag) for every
+ * subprogram with code (not a declaration) and every inlined_subroutine,
+ * nested ones included. A nonzero return from @visit ends the walk and is
+ * its result.
  */
-bool dw_clone_suffix(const char *s, bool cold);
-bool dw_is_clone(const char *sym);
-
-/* --- walking functions (dwarf-walk.c) --- */
-
-/*
- * The walk over the functions of compilation units: @visit(@arg, die, tag)
- * for every subprogram with code (not a declaration) and every
- * inlined_subroutine, nested ones included. A nonzero return from @visit
- * ends the walk and is its result. dw_walk_all() walks the compile and
- * partial units but those at the @nskip offsets in @skip.
- */
-int dw_walk_cu(Dwarf_Die *cudie, int (*visit)(void *arg, Dwarf_Die *die, int tag), void *arg);
 int dw_walk_all(struct resolve_dwarf *d, const Dwarf_Off *skip, size_t nskip,
 		int (*visit)(void *arg, Dwarf_Die *die, int tag), void *arg);
 
@@ -191,20 +188,20 @@ struct dw_find {
 	size_t nsites, cap;
 };
 
-/* Sites of the function(s) @spec names (not a glob) into @f; free with
- * dw_find_free(), whatever the result. */
-int dw_find_function(struct resolve_dwarf *d, const char *spec, bool inlines, struct dw_find *f);
+/*
+ * The sites of the function @spec names (not a glob), its clones and, when
+ * @inlines, its inlined copies: -ENOENT when there is none, -ENOTUNIQ when
+ * they are several different functions (the candidates in the message).
+ * Free @f with dw_find_free() whatever the result.
+ */
+int dw_find_one(struct resolve_dwarf *d, const char *spec, bool inlines, struct dw_find *f);
 
-/* Sites of the functions whose names match the glob @spec. */
+/* The out-of-line sites of the functions whose names match the glob @spec. */
 int dw_find_glob(struct resolve_dwarf *d, const char *spec, struct dw_find *f);
 
 void dw_find_free(struct dw_find *f);
 
-/* dw_find_function() that finds something and not several different
- * functions (-ENOTUNIQ with the candidates in the message). */
-int dw_find_one(struct resolve_dwarf *d, const char *spec, bool inlines, struct dw_find *f);
-
-/* --- places (dwarf-place.c, dwarf-lines.c) --- */
+/* --- dwarf-place.c, dwarf-lines.c: places -------------------------------- */
 
 /* resolve_locs for the @n sites @s (RESOLVE_DWARF_RETURN in @flags leaves
  * out inlined ones); caller frees with resolve_locs_free(). */
@@ -216,5 +213,10 @@ int dw_place_file_line(struct resolve_dwarf *d, const char *file, int line, size
 		       struct resolve_loc **locs, size_t *n);
 int dw_place_rel_line(struct resolve_dwarf *d, const char *func, int rel, unsigned int flags,
 		      size_t max, struct resolve_loc **locs, size_t *n);
+
+/* --- resolve-dwvar.c: variables ------------------------------------------ */
+
+/* The CFA rule at @pc: CFA = %reg + off. */
+int dw_cfa(struct resolve_dwarf *d, Dwarf_Addr pc, int *reg, int64_t *off);
 
 #endif

@@ -37,8 +37,11 @@ int dw_sites_to_locs(struct resolve_dwarf *d, const struct dw_site *s, size_t n,
 					    NULL, NULL, NULL);
 		l->symbol = name ? strdup(name) : NULL;
 		l->add = off;
-		if (name && !l->symbol)
+		if (name && !l->symbol) {
+			resolve_locs_free(*locs, k);
+			*locs = NULL;
 			return -ENOMEM;
+		}
 		k++;
 	}
 	*nout = k;
@@ -65,9 +68,12 @@ static int place_function(struct resolve_dwarf *d, const char *spec, unsigned in
 	if (!ret) {
 		qsort(f.sites, f.nsites, sizeof(*f.sites), cmp_site);
 		ret = dw_sites_to_locs(d, f.sites, f.nsites, flags, locs, n);
-		if (!ret && !*n)
-			ret = dw_err(-ENOENT, "'%s' is only inlined: a return probe needs "
-				     "a function that is called", spec);
+	}
+	if (!ret && !*n) {
+		free(*locs);
+		*locs = NULL;
+		ret = dw_err(-ENOENT, "'%s' is only inlined: a return probe needs "
+			     "a function that is called", spec);
 	}
 	dw_find_free(&f);
 	return ret;

@@ -189,7 +189,8 @@ static const struct {
 	{ ".cold", false },
 };
 
-bool dw_clone_suffix(const char *s, bool cold)
+/* Whether @s begins with the suffix of a clone, or of a .cold part when @cold. */
+static bool clone_suffix(const char *s, bool cold)
 {
 	size_t i;
 
@@ -205,7 +206,7 @@ bool dw_is_clone(const char *sym)
 	const char *p;
 
 	for (p = strchr(sym, '.'); p; p = strchr(p + 1, '.'))
-		if (dw_clone_suffix(p, false))
+		if (clone_suffix(p, false))
 			return true;
 	return false;
 }
@@ -219,7 +220,7 @@ bool dw_sym_candidate(const char *sym, const char *name, const char *last, size_
 	const char *p;
 
 	if (strncmp(sym, name, n) == 0 &&
-	    (sym[n] == '\0' || sym[n] == '@' || dw_clone_suffix(sym + n, true)))
+	    (sym[n] == '\0' || sym[n] == '@' || clone_suffix(sym + n, true)))
 		return true;
 	if (!last || strncmp(sym, "_Z", 2) != 0)
 		return false;

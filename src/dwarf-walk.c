@@ -55,7 +55,8 @@ static int walk_below(struct walk *w, Dwarf_Die *parent, int depth)
 	return ret;
 }
 
-int dw_walk_cu(Dwarf_Die *cudie, int (*visit)(void *arg, Dwarf_Die *die, int tag), void *arg)
+static int walk_cu(Dwarf_Die *cudie, int (*visit)(void *arg, Dwarf_Die *die, int tag),
+		   void *arg)
 {
 	int lang = dwarf_srclang(cudie);
 	struct walk w = {
@@ -85,7 +86,7 @@ int dw_walk_all(struct resolve_dwarf *d, const Dwarf_Off *skip, size_t nskip,
 		for (i = 0; i < nskip; i++)
 			done |= skip[i] == dwarf_dieoffset(&cudie);
 		if (!done)
-			ret = dw_walk_cu(&cudie, visit, arg);
+			ret = walk_cu(&cudie, visit, arg);
 	}
 	return ret;
 }
@@ -211,7 +212,9 @@ static int find_by_symbols(struct dw_find *f, Dwarf_Off **cus, size_t *ncus)
 	return 0;
 }
 
-int dw_find_function(struct resolve_dwarf *d, const char *spec, bool inlines, struct dw_find *f)
+/* The sites of the function(s) @spec names, as dw_find_one() without its checks. */
+static int find_function(struct resolve_dwarf *d, const char *spec, bool inlines,
+			 struct dw_find *f)
 {
 	Dwarf_Off *cus = NULL;
 	size_t ncus = 0, i;
@@ -227,7 +230,7 @@ int dw_find_function(struct resolve_dwarf *d, const char *spec, bool inlines, st
 		Dwarf_Die cudie;
 
 		if (dwarf_offdie(d->dw, cus[i], &cudie))
-			ret = dw_walk_cu(&cudie, find_visit, f);
+			ret = walk_cu(&cudie, find_visit, f);
 	}
 	for (i = 0; !ret && inlines && i < f->nsites; i++)
 		inl |= origin_inlined(d, f->sites[i].origin);
@@ -295,7 +298,7 @@ static int check_unique(struct resolve_dwarf *d, struct dw_find *f, const char *
 
 int dw_find_one(struct resolve_dwarf *d, const char *spec, bool inlines, struct dw_find *f)
 {
-	int ret = dw_find_function(d, spec, inlines, f);
+	int ret = find_function(d, spec, inlines, f);
 
 	if (!ret && !f->nsites)
 		ret = dw_err(-ENOENT, "no function '%s' in the debug information", spec);
