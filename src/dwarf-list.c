@@ -2,8 +2,8 @@
 /*
  * The listing of the functions that can be probed, resolve_dwarf_funcs():
  * one entry per name, with its out-of-line entry, its inlined copies
- * counted, and its clones listed under it. Names are kept in a hash table,
- * as a big C++ file has hundreds of thousands of them.
+ * counted, and its clones listed under it. Names are kept in a hash table:
+ * a big program has tens of thousands of them.
  */
 #include <errno.h>
 #include <fnmatch.h>
