@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Names as a user types them: C++ scopes ("ns::Klass::method") and
+ * signatures ("(int, const char *)"), the C spelling of types, and whether
+ * a function DIE is what a name or a glob means.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dwarf.h>
+
+#include "dwarf-int.h"
+
+bool dw_is_cxx(Dwarf_Die *die)
+{
+	Dwarf_Die cu;
+	int lang;
+
+	if (!dwarf_diecu(die, &cu, NULL, NULL))
+		return false;
+	lang = dwarf_srclang(&cu);
+	return lang == DW_LANG_C_plus_plus || lang == DW_LANG_C_plus_plus_03 ||
+	       lang == DW_LANG_C_plus_plus_11 || lang == DW_LANG_C_plus_plus_14;
+}
+
+void dw_origin(Dwarf_Die *die, Dwarf_Die *out)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die next;
+	int guard;
+
+	*out = *die;
+	for (guard = 0; guard < 8; guard++) {
+		if (!dwarf_attr(out, DW_AT_abstract_origin, &a) &&
+		    !dwarf_attr(out, DW_AT_specification, &a))
+			return;
+		if (!dwarf_formref_die(&a, &next))
+			return;
+		*out = next;
+	}
+}
+
+Dwarf_Off dw_origin_off(Dwarf_Die *die)
+{
+	Dwarf_Die o;
+
+	dw_origin(die, &o);
+	return dwarf_dieoffset(&o);
+}
+
+/* --- C++ scopes ---------------------------------------------------------- */
+
+static size_t hash_off(uint64_t k, size_t cap)
+{
+	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 17) & (cap - 1);
+}
+
+static int scopes_grow(struct dw_scopes *s)
+{
+	struct dw_scopes n = { 0 };
+	size_t i, j;
+
+	n.cap = s->cap ? s->cap * 2 : 1024;
+	n.keys = calloc(n.cap, sizeof(*n.keys));
+	n.vals = calloc(n.cap, sizeof(*n.vals));
+	if (!n.keys || !n.vals) {
+		free(n.keys);
+		free(n.vals);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->cap; i++) {
+		if (!s->vals[i])
+			continue;
+		for (j = hash_off(s->keys[i], n.cap); n.vals[j]; j = (j + 1) & (n.cap - 1))
+			;
+		n.keys[j] = s->keys[i];
+		n.vals[j] = s->vals[i];
+	}
+	free(s->keys);
+	free(s->vals);
+	s->keys = n.keys;
+	s->vals = n.vals;
+	s->cap = n.cap;
+	return 0;
+}
+
+static int scopes_put(struct dw_scopes *s, uint64_t key, const char *val)
+{
+	size_t i;
+
+	if ((s->len + 1) * 2 > s->cap && scopes_grow(s))
+		return -ENOMEM;
+	for (i = hash_off(key, s->cap); s->vals[i]; i = (i + 1) & (s->cap - 1))
+		if (s->keys[i] == key)
+			return 0;
+	s->vals[i] = strdup(val);
+	if (!s->vals[i])
+		return -ENOMEM;
+	s->keys[i] = key;
+	s->len++;
+	return 0;
+}
+
+static const char *scopes_get(struct dw_scopes *s, uint64_t key)
+{
+	size_t i;
+
+	if (!s->cap)
+		return NULL;
+	for (i = hash_off(key, s->cap); s->vals[i]; i = (i + 1) & (s->cap - 1))
+		if (s->keys[i] == key)
+			return s->vals[i];
+	return NULL;
+}
+
+bool dw_is_scope_tag(int tag)
+{
+	return tag == DW_TAG_namespace || tag == DW_TAG_class_type ||
+	       tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
+}
+
+/* Records the enclosing scope of every DIE below @parent, named @prefix. */
+static int scopes_walk(struct dw_scopes *s, Dwarf_Die *parent, const char *prefix, int depth)
+{
+	Dwarf_Die c;
+	int ret = 0;
+
+	if (depth > 32 || dwarf_child(parent, &c))
+		return 0;
+	do {
+		int tag = dwarf_tag(&c);
+		const char *name;
+		char *sub;
+
+		if (prefix[0] && (tag == DW_TAG_subprogram || dw_is_scope_tag(tag) ||
+				  tag == DW_TAG_enumeration_type || tag == DW_TAG_typedef ||
+				  tag == DW_TAG_variable))
+			ret = scopes_put(s, dwarf_dieoffset(&c), prefix);
+		if (ret || !dw_is_scope_tag(tag))
+			continue;
+		name = dwarf_diename(&c);
+		if (!name)
+			name = tag == DW_TAG_namespace ? "(anonymous namespace)" : "{unnamed}";
+		sub = prefix[0] ? dw_strdupf("%s::%s", prefix, name) : strdup(name);
+		if (!sub)
+			return -ENOMEM;
+		ret = scopes_walk(s, &c, sub, depth + 1);
+		free(sub);
+	} while (!ret && dwarf_siblingof(&c, &c) == 0);
+	return ret;
+}
+
+static const char *scope_of(struct resolve_dwarf *d, Dwarf_Die *die)
+{
+	struct dw_scopes *s = &d->scopes;
+	Dwarf_Die cu;
+	Dwarf_Off cuoff;
+
+	if (!dwarf_diecu(die, &cu, NULL, NULL))
+		return NULL;
+	cuoff = dwarf_dieoffset(&cu) | DW_SCOPES_DONE;
+	if (!scopes_get(s, cuoff)) {
+		if (scopes_put(s, cuoff, ""))
+			return NULL;
+		scopes_walk(s, &cu, "", 0);
+	}
+	return scopes_get(s, dwarf_dieoffset(die));
+}
+
+char *dw_qualname(struct resolve_dwarf *d, Dwarf_Die *die)
+{
+	const char *name = dwarf_diename(die);
+	const char *scope;
+	Dwarf_Die o;
+
+	if (!name)
+		return NULL;
+	if (!dw_is_cxx(die))
+		return strdup(name);
+	dw_origin(die, &o);
+	scope = scope_of(d, &o);
+	return scope ? dw_strdupf("%s::%s", scope, name) : strdup(name);
+}
+
+/* --- type names ---------------------------------------------------------- */
+
+static char *type_name_r(struct resolve_dwarf *d, Dwarf_Die *type, const char *suffix, int depth);
+
+static bool type_of(Dwarf_Die *die, Dwarf_Die *type)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, type);
+}
+
+/* The type that @type refers to, spelt around @s; frees @s. */
+static char *inner_name(struct resolve_dwarf *d, Dwarf_Die *type, char *s, int depth)
+{
+	Dwarf_Die next;
+	char *r;
+
+	if (!s)
+		return NULL;
+	if (!type_of(type, &next))
+		r = dw_strdupf("void %s", s);
+	else
+		r = type_name_r(d, &next, s, depth + 1);
+	free(s);
+	return r;
+}
+
+static char *array_name(struct resolve_dwarf *d, Dwarf_Die *type, const char *suffix, int depth)
+{
+	Dwarf_Attribute a;
+	Dwarf_Die sub;
+	Dwarf_Word n = 0;
+
+	if (dwarf_child(type, &sub) == 0 && dwarf_tag(&sub) == DW_TAG_subrange_type) {
+		if (dwarf_attr(&sub, DW_AT_count, &a))
+			dwarf_formudata(&a, &n);
+		else if (dwarf_attr(&sub, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &n))
+			n++;
+	}
+	if (n)
+		return inner_name(d, type, dw_strdupf("%s[%" PRIu64 "]", suffix, (uint64_t)n),
+				  depth);
+	return inner_name(d, type, dw_strdupf("%s[]", suffix), depth);
+}
+
+/* "const char *" but "char *const": the qualifier binds to what it follows. */
+static char *cv_name(struct resolve_dwarf *d, Dwarf_Die *type, int tag, const char *suffix,
+		     int depth)
+{
+	const char *kw = tag == DW_TAG_const_type ? "const" : "volatile";
+	Dwarf_Die next;
+	char *s, *r;
+	int t2;
+
+	if (!type_of(type, &next))
+		return dw_strdupf("%s void%s%s", kw, suffix[0] ? " " : "", suffix);
+	t2 = dwarf_tag(&next);
+	if (t2 == DW_TAG_pointer_type || t2 == DW_TAG_reference_type) {
+		s = dw_strdupf("%s %s", kw, suffix);
+		r = s ? type_name_r(d, &next, s, depth + 1) : NULL;
+		free(s);
+		return r;
+	}
+	r = type_name_r(d, &next, suffix, depth + 1);
+	s = r ? dw_strdupf("%s %s", kw, r) : NULL;
+	free(r);
+	return s;
+}
+
+/* A base type, a typedef, or a struct, union, enum or class by name. */
+static char *named_type_name(struct resolve_dwarf *d, Dwarf_Die *type, int tag,
+			     const char *suffix)
+{
+	const char *name = dwarf_diename(type), *kw = "";
+	char *q, *r;
+
+	if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
+	    tag == DW_TAG_class_type || tag == DW_TAG_enumeration_type ||
+	    tag == DW_TAG_typedef) {
+		if (dw_is_cxx(type)) {
+			q = dw_qualname(d, type);
+			r = dw_strdupf("%s%s%s", q ? q : "{unnamed}", suffix[0] ? " " : "", suffix);
+			free(q);
+			return r;
+		}
+		if (tag != DW_TAG_typedef)
+			kw = tag == DW_TAG_structure_type ? "struct " :
+			     tag == DW_TAG_union_type ? "union " : "enum ";
+	}
+	return dw_strdupf("%s%s%s%s", kw, name ? name : "{unnamed}",
+			  suffix[0] && suffix[0] != '[' ? " " : "", suffix);
+}
+
+/* @type spelt around @suffix, the declarator built so far ("*const[4]"). */
+static char *type_name_r(struct resolve_dwarf *d, Dwarf_Die *type, const char *suffix, int depth)
+{
+	int tag;
+
+	if (!type || depth > 16)
+		return dw_strdupf("void%s%s", suffix[0] ? " " : "", suffix);
+	tag = dwarf_tag(type);
+	switch (tag) {
+	case DW_TAG_pointer_type:
+		return inner_name(d, type, dw_strdupf("*%s", suffix), depth);
+	case DW_TAG_reference_type:
+		return inner_name(d, type, dw_strdupf("&%s", suffix), depth);
+	case DW_TAG_rvalue_reference_type:
+		return inner_name(d, type, dw_strdupf("&&%s", suffix), depth);
+	case DW_TAG_const_type:
+	case DW_TAG_volatile_type:
+		return cv_name(d, type, tag, suffix, depth);
+	case DW_TAG_restrict_type:
+	case DW_TAG_atomic_type:
+		return inner_name(d, type, strdup(suffix), depth);
+	case DW_TAG_array_type:
+		return array_name(d, type, suffix, depth);
+	case DW_TAG_subroutine_type:
+		return dw_strdupf("void (%s)()", suffix);
+	default:
+		return named_type_name(d, type, tag, suffix);
+	}
+}
+
+char *dw_type_name(struct resolve_dwarf *d, Dwarf_Die *type)
+{
+	return type_name_r(d, type, "", 0);
+}
+
+/* "(int, const char *)" from the formal parameters of @fn (C++). */
+static char *signature(struct resolve_dwarf *d, Dwarf_Die *fn)
+{
+	Dwarf_Die decl, c, t;
+	Dwarf_Attribute a;
+	char *sig = strdup(""), *tn, *n;
+	bool any = false;
+
+	dw_origin(fn, &decl);
+	if (dwarf_child(&decl, &c) != 0)
+		c = (Dwarf_Die){ 0 };
+	else
+		do {
+			bool art = false;
+
+			if (dwarf_tag(&c) != DW_TAG_formal_parameter &&
+			    dwarf_tag(&c) != DW_TAG_unspecified_parameters)
+				continue;
+			if (dwarf_attr(&c, DW_AT_artificial, &a))
+				dwarf_formflag(&a, &art);
+			if (art || !sig)
+				continue;
+			if (dwarf_tag(&c) == DW_TAG_unspecified_parameters)
+				tn = strdup("...");
+			else if (dwarf_attr_integrate(&c, DW_AT_type, &a) &&
+				 dwarf_formref_die(&a, &t))
+				tn = dw_type_name(d, &t);
+			else
+				tn = strdup("void");
+			n = tn ? dw_strdupf("%s%s%s", sig, any ? ", " : "", tn) : NULL;
+			free(tn);
+			free(sig);
+			sig = n;
+			any = true;
+		} while (dwarf_siblingof(&c, &c) == 0);
+	n = sig ? dw_strdupf("(%s)", sig) : NULL;
+	free(sig);
+	return n;
+}
+
+char *dw_display_name(struct resolve_dwarf *d, Dwarf_Die *fn, bool with_sig)
+{
+	char *q = dw_qualname(d, fn), *s, *r;
+
+	if (!q || !with_sig || !dw_is_cxx(fn))
+		return q;
+	s = signature(d, fn);
+	r = s ? dw_strdupf("%s%s", q, s) : NULL;
+	free(q);
+	free(s);
+	return r;
+}
+
+static void squeeze(const char *in, char *out, size_t len)
+{
+	size_t i = 0;
+
+	for (; *in && i + 1 < len; in++)
+		if (*in != ' ')
+			out[i++] = *in;
+	out[i] = '\0';
+}
+
+bool dw_name_matches(struct resolve_dwarf *d, Dwarf_Die *fn, const char *spec, bool glob)
+{
+	bool sig = strchr(spec, '(') != NULL, ok;
+	char a[512], b[512];
+	const char *link;
+	Dwarf_Attribute at;
+	char *name;
+
+	if (!dwarf_diename(fn))
+		return false;
+	if (!dw_is_cxx(fn))
+		return glob ? fnmatch(spec, dwarf_diename(fn), 0) == 0 :
+			      strcmp(spec, dwarf_diename(fn)) == 0;
+	link = dwarf_formstring(dwarf_attr_integrate(fn, DW_AT_linkage_name, &at));
+	if (link && !glob && strcmp(link, spec) == 0)
+		return true;
+	name = dw_display_name(d, fn, sig);
+	if (!name)
+		return false;
+	if (glob) {
+		ok = fnmatch(spec, name, 0) == 0;
+	} else {
+		squeeze(spec, a, sizeof(a));
+		squeeze(name, b, sizeof(b));
+		ok = strcmp(a, b) == 0;
+	}
+	free(name);
+	return ok;
+}
