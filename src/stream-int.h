@@ -40,6 +40,8 @@ void ob_time(struct obuf *o, uint64_t ns);
 /* @s[0..n) between double quotes, C escapes (text) or JSON escapes */
 void ob_cstr(struct obuf *o, const char *s, size_t n);
 void ob_jstr(struct obuf *o, const char *s, size_t n);
+/* @s with its control bytes as \xHH, so that a line stays one line */
+void ob_comm(struct obuf *o, const char *s);
 
 /* How one argument field is shown. */
 enum fkind {
