@@ -32,7 +32,7 @@
 struct stream;
 
 struct stream_opts {
-	const char *tracefs;	/* the tracefs directory (tfs_dir()) */
+	const char *tracefs;	/* tfs_dir(), where tfs_init() pointed libtracefs */
 	int out_fd;		/* where event lines go */
 	bool json;		/* one JSON object per line, else text */
 	bool latency;		/* pair entry and return probes per thread */

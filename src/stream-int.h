@@ -12,8 +12,6 @@
 #include "stream.h"
 
 struct tep_handle;
-struct tep_event;
-struct tracefs_instance;
 struct kbuffer;
 
 /* Output: lines are built here and written with write(2) in big chunks. */
