@@ -28,13 +28,11 @@
 #define STREAM_DEFAULT_BUFFER_KB	8192
 /* Beyond this many CPUs the default shrinks to keep the total sane. */
 #define STREAM_DEFAULT_TOTAL_KB		(256 * 1024)
-/* The prefix of our instances' names; the rest is the owner's pid. */
-#define STREAM_INSTANCE_PREFIX		"uprobe-"
 
 struct stream;
 
 struct stream_opts {
-	const char *tracefs;	/* the tracefs directory (tfs_dir()) */
+	const char *tracefs;	/* tfs_dir(), where tfs_init() pointed libtracefs */
 	int out_fd;		/* where event lines go */
 	bool json;		/* one JSON object per line, else text */
 	bool latency;		/* pair entry and return probes per thread */
@@ -139,14 +137,6 @@ unsigned long stream_events(const struct stream *s);
  * NULL is a no-op.
  */
 void stream_free(struct stream *s);
-
-/**
- * stream_reap() - remove instances/uprobe-<pid> left behind by streams
- * whose process is gone (killed with SIGKILL).
- *
- * Return: the number removed, or -errno.
- */
-int stream_reap(const char *tracefs);
 
 /**
  * stream_errmsg() - the detail of the last failure in this thread, or "".

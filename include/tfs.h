@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * tracefs: discovery, O_APPEND writes to uprobe_events, removal,
- * enable/disable, error_log. Built on libtracefs where it does the job.
+ * enable/disable, error_log, private instances. Built on libtracefs where
+ * it does the job.
  *
  * uprobe_events is never opened with O_TRUNC: that deletes every uprobe on
  * the system.
@@ -12,8 +13,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "probe.h"
+
+/* The prefix of uprobe's private instances; the rest is the owner's pid. */
+#define TFS_INSTANCE_PREFIX	"uprobe-"
 
 /* One uprobe event as the kernel holds it. */
 struct tfs_event {
@@ -111,5 +116,113 @@ bool tfs_match(const char *pattern, const char *def_group,
  * *@caret, -ENOENT when the log is empty.
  */
 int tfs_error_last(char **msg, char **cmd, int *caret);
+
+/** tfs_group() - the group @p is in: its own, else PROBE_DEFAULT_GROUP. */
+const char *tfs_group(const struct probe *p);
+
+/* A private instance, instances/uprobe-<pid>. */
+struct tfs_instance;
+
+/* The options of an instance that uprobe sets. */
+enum tfs_option {
+	TFS_OPT_RECORD_TGID,	/* the pid -> tgid map (saved_tgids) */
+	TFS_OPT_EVENT_FORK,	/* set_event_pid follows new threads and children */
+	TFS_OPT_USERSTACKTRACE,	/* an ftrace/user_stack record after each event */
+};
+
+/**
+ * tfs_instance_new() - create the private instance
+ * instances/uprobe-<getpid()>, in the tracefs found by tfs_init(). One of
+ * that name left by a dead process with our pid is replaced.
+ *
+ * Return: the instance, which the caller removes and frees with
+ * tfs_instance_free(), or NULL with errno set.
+ */
+struct tfs_instance *tfs_instance_new(void);
+
+/**
+ * tfs_instance_free() - remove the instance from tracefs (once more after
+ * a moment when it is busy) and free @ti. NULL is a no-op.
+ */
+void tfs_instance_free(struct tfs_instance *ti);
+
+/**
+ * tfs_instance_dir() - the instance's directory, for the files read
+ * directly (per_cpu/cpuN/trace_pipe_raw). Owned by @ti.
+ */
+const char *tfs_instance_dir(const struct tfs_instance *ti);
+
+/**
+ * tfs_instance_write() - write @val to the instance's @file (relative to
+ * its directory, e.g. "trace_clock"), replacing what it holds.
+ *
+ * Return: 0, or -errno (-EIO for a short write).
+ */
+int tfs_instance_write(struct tfs_instance *ti, const char *file, const char *val);
+
+/**
+ * tfs_instance_read() - read the instance's @file (relative to its
+ * directory) whole.
+ *
+ * Return: 0 with *@out (caller frees with free()), or -errno.
+ */
+int tfs_instance_read(struct tfs_instance *ti, const char *file, char **out);
+
+/**
+ * tfs_instance_set_buffer_kb() - size every CPU's ring buffer to @kb KiB.
+ *
+ * Return: 0, or -errno.
+ */
+int tfs_instance_set_buffer_kb(struct tfs_instance *ti, size_t kb);
+
+/**
+ * tfs_instance_option() - turn option @opt of the instance on or off.
+ *
+ * Return: 0, or -errno.
+ */
+int tfs_instance_option(struct tfs_instance *ti, enum tfs_option opt, bool on);
+
+/**
+ * tfs_instance_follow() - only the events of @pid's threads (those it has
+ * now, and with event-fork, which this turns on, the threads and children
+ * made from now on).
+ *
+ * Return: 0, -ESRCH (no such process), or -errno.
+ */
+int tfs_instance_follow(struct tfs_instance *ti, pid_t pid);
+
+/** tfs_instance_has_event() - whether GROUP/EVENT is in the instance. */
+bool tfs_instance_has_event(struct tfs_instance *ti, const char *group,
+			    const char *event);
+
+/**
+ * tfs_instance_filter() - set the kernel's event filter @expr on
+ * GROUP/EVENT in the instance.
+ * @why: when the kernel refused it (-EINVAL), its complaint, which the
+ *	caller frees with free(); else NULL.
+ * @pos: then, the byte of @expr it pointed at; else -1.
+ *
+ * Return: 0, -EINVAL (refused), or -errno.
+ */
+int tfs_instance_filter(struct tfs_instance *ti, const char *group,
+			const char *event, const char *expr, char **why, int *pos);
+
+/**
+ * tfs_instance_enable() - enable or disable GROUP/EVENT in the instance.
+ *
+ * Return: 0, or -errno.
+ */
+int tfs_instance_enable(struct tfs_instance *ti, const char *group,
+			const char *event, bool on);
+
+/**
+ * tfs_reap_instances() - remove the instances/uprobe-<pid> whose process
+ * is gone (a stream killed with SIGKILL) or is now another program. An
+ * explicit call: the commands whose output a dead stream's enabled events
+ * would change make it.
+ *
+ * Return: the number removed, or -errno.
+ */
+int tfs_reap_instances(void);
 
 #endif

@@ -145,6 +145,7 @@ int cmd_list(int argc, char **argv)
 
 	if (cli_parse(&list_argp, argc, argv, &o))
 		return EXIT_FAIL;
+	tfs_reap_instances();	/* a killed stream's events are enabled no more */
 	ret = tfs_events(&ev, &n);
 	if (ret) {
 		err_errno(ret, "reading uprobe_events");

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "stream.h"
 #include "tfs.h"
+#include "util.h"
 
 struct profile_args {
 	char **pat;
@@ -89,11 +90,6 @@ struct prev {
 	unsigned long hits;
 };
 
-static const char *grp(const struct probe *p)
-{
-	return p->group ? p->group : PROBE_DEFAULT_GROUP;
-}
-
 static bool find_prev(const struct prev *pv, size_t n, const char *name,
 		      unsigned long *hits)
 {
@@ -108,6 +104,51 @@ static bool find_prev(const struct prev *pv, size_t n, const char *name,
 	return false;
 }
 
+/* The events that match (all without patterns), quietly: an interval view
+ * goes on when a pattern matches nothing yet. 0, or -1 (no memory). */
+static int select_quiet(const struct profile_args *a, const struct tfs_event *ev,
+			size_t n, size_t **sel, size_t *nsel)
+{
+	size_t k, j;
+	bool hit;
+
+	*nsel = 0;
+	*sel = calloc(n ? n : 1, sizeof(**sel));
+	if (!*sel)
+		return -1;
+	for (k = 0; k < n; k++) {
+		const struct probe *p = ev[k].probe;
+
+		for (j = 0, hit = !a->npat; j < a->npat && !hit; j++)
+			hit = tfs_match(a->pat[j], PROBE_DEFAULT_GROUP, tfs_group(p),
+					p->event);
+		if (hit)
+			(*sel)[(*nsel)++] = k;
+	}
+	return 0;
+}
+
+/* The rows of @sel, with deltas against @pv[@npv]; @np gets the totals. */
+static void fill_rows(const struct tfs_event *ev, const size_t *sel, size_t nsel,
+		      const struct prev *pv, size_t npv, struct stream_prof_row *rows,
+		      struct prev *np)
+{
+	size_t i;
+
+	for (i = 0; i < nsel; i++) {
+		const struct tfs_event *t = &ev[sel[i]];
+		unsigned long before;
+
+		snprintf(np[i].name, sizeof(np[i].name), "%s/%s", tfs_group(t->probe),
+			 t->probe->event);
+		np[i].hits = t->hits;
+		rows[i].probe = t->probe;
+		rows[i].hits = t->hits;
+		if (find_prev(pv, npv, np[i].name, &before) && t->hits >= before)
+			rows[i].delta = t->hits - before;
+	}
+}
+
 /*
  * One snapshot: the matching events' rows, with deltas against *@pv,
  * which is replaced by this snapshot's totals. Returns 0, or -1 after an
@@ -117,7 +158,7 @@ static int snapshot(struct profile_args *a, struct tfs_event **ev, size_t *n,
 		    struct stream_prof_row **rows, size_t *nrows, struct prev **pv,
 		    size_t *npv, bool quiet)
 {
-	size_t *sel = NULL, nsel = 0, i;
+	size_t *sel = NULL, nsel = 0;
 	struct prev *np = NULL;
 	int ret;
 
@@ -126,23 +167,11 @@ static int snapshot(struct profile_args *a, struct tfs_event **ev, size_t *n,
 		err_errno(ret, "reading uprobe_events");
 		return -1;
 	}
-	/* an interval view goes on when a pattern matches nothing yet */
-	if (quiet) {
-		size_t k, j;
-
-		sel = calloc(*n ? *n : 1, sizeof(*sel));
-		for (k = 0; sel && k < *n; k++) {
-			for (j = 0, ret = !a->npat; j < a->npat && !ret; j++)
-				ret = tfs_match(a->pat[j], PROBE_DEFAULT_GROUP,
-						grp((*ev)[k].probe), (*ev)[k].probe->event);
-			if (ret)
-				sel[nsel++] = k;
-		}
-		ret = sel ? 0 : -1;
-	} else {
+	if (quiet)
+		ret = select_quiet(a, *ev, *n, &sel, &nsel);
+	else
 		ret = cli_select(*ev, *n, a->pat, a->npat, PROBE_DEFAULT_GROUP, &sel,
 				 &nsel);
-	}
 	if (ret) {
 		free(sel);
 		return -1;
@@ -155,18 +184,7 @@ static int snapshot(struct profile_args *a, struct tfs_event **ev, size_t *n,
 		err_errno(-ENOMEM, "profile");
 		return -1;
 	}
-	for (i = 0; i < nsel; i++) {
-		const struct tfs_event *t = &(*ev)[sel[i]];
-		unsigned long before;
-
-		snprintf(np[i].name, sizeof(np[i].name), "%s/%s", grp(t->probe),
-			 t->probe->event);
-		np[i].hits = t->hits;
-		(*rows)[i].probe = t->probe;
-		(*rows)[i].hits = t->hits;
-		if (find_prev(*pv, *npv, np[i].name, &before) && t->hits >= before)
-			(*rows)[i].delta = t->hits - before;
-	}
+	fill_rows(*ev, sel, nsel, *pv, *npv, *rows, np);
 	free(*pv);
 	*pv = np;
 	*npv = nsel;
@@ -175,12 +193,10 @@ static int snapshot(struct profile_args *a, struct tfs_event **ev, size_t *n,
 	return 0;
 }
 
+/* CLOCK_MONOTONIC in seconds */
 static double mono_now(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
+	return util_now_ns() / 1e9;
 }
 
 static void sleep_for(double secs)
@@ -249,6 +265,8 @@ int cmd_profile(int argc, char **argv)
 
 	if (cli_parse(&profile_argp, argc, argv, &a))
 		return EXIT_FAIL;
+	/* a killed stream's enabled events would go on counting hits */
+	tfs_reap_instances();
 	if (a.interval > 0)
 		return refresh(&a) ? EXIT_FAIL : EXIT_OK;
 	if (snapshot(&a, &ev, &n, &rows, &nrows, &pv, &npv, false))

@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "stream.h"
 #include "tfs.h"
+#include "util.h"
 
 /* How long one wait lasts: what a slow event stream waits to be shown. */
 #define TICK_MS 100
@@ -159,7 +159,7 @@ static void set_signals(void)
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO;	/* no SA_RESTART: poll() returns */
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 	/* a closed output shows as EPIPE from write() */
 	signal(SIGPIPE, SIG_IGN);
@@ -207,12 +207,10 @@ static int status_of(int wstatus)
 	return EXIT_FAIL;
 }
 
+/* CLOCK_MONOTONIC in seconds */
 static double mono_now(void)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
+	return util_now_ns() / 1e9;
 }
 
 static void report_lost(struct stream *s, bool final, unsigned long long *said)
@@ -421,6 +419,54 @@ static int split_cmd(int argc, char **argv, struct stream_args *a)
 	return argc;
 }
 
+/* The arguments checked; 0, or the exit status to return. */
+static int parse_args(int argc, char **argv, struct stream_args *a)
+{
+	int nargs = split_cmd(argc, argv, a);
+	bool had_dashes = nargs < argc;
+
+	if (cli_parse(&stream_argp, nargs, argv, a))
+		return EXIT_FAIL;
+	if (had_dashes && !a->cmd) {
+		err("nothing to run after '--'");
+		return EXIT_USAGE;
+	}
+	if (a->cmd && a->pid) {
+		err("--pid and -- CMD do not go together");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The stream, once started, to its end; the exit status. */
+static int run_stream(struct run *r)
+{
+	unsigned long long said = 0;
+	int status = EXIT_OK, ret;
+
+	if (r->go_fd >= 0) {
+		/* the events are on: CMD may run */
+		if (write(r->go_fd, "g", 1) != 1)
+			warn("cannot start '%s'", r->a->cmd[0]);
+		close(r->go_fd);
+		r->go_fd = -1;
+	}
+	ret = loop(r);
+	if (ret == 0)
+		ret = stream_stop(r->s);
+	if (ret == 0)
+		ret = stream_finish(r->s);
+	if (ret && ret != -EPIPE) {
+		err_errno(ret, "reading the events");
+		status = EXIT_FAIL;
+	}
+	/* a closed pipe (| head) is a normal end; the output is gone */
+	report_lost(r->s, true, &said);
+	if (said && status == EXIT_OK)
+		status = EXIT_PARTIAL;
+	return status;
+}
+
 int cmd_stream(int argc, char **argv)
 {
 	struct stream_args a = { 0 };
@@ -428,22 +474,14 @@ int cmd_stream(int argc, char **argv)
 	struct stream_opts so = { 0 };
 	struct tfs_event *ev = NULL;
 	size_t n = 0, nsel = 0, *sel = NULL;
-	unsigned long long said = 0;
-	int status = EXIT_FAIL, ret, nargs;
-	bool had_dashes, started = false;
+	bool started = false;
+	int status;
 
-	nargs = split_cmd(argc, argv, &a);
-	had_dashes = nargs < argc;
-	if (cli_parse(&stream_argp, nargs, argv, &a))
-		return EXIT_FAIL;
-	if (had_dashes && !a.cmd) {
-		err("nothing to run after '--'");
-		return EXIT_USAGE;
-	}
-	if (a.cmd && a.pid) {
-		err("--pid and -- CMD do not go together");
-		return EXIT_USAGE;
-	}
+	status = parse_args(argc, argv, &a);
+	if (status)
+		return status;
+	status = EXIT_FAIL;
+	tfs_reap_instances();	/* of streams killed by SIGKILL */
 	if (select_events(&a, &ev, &n, &sel, &nsel))
 		goto out_free;
 	so = (struct stream_opts){ .tracefs = tfs_dir(), .out_fd = STDOUT_FILENO,
@@ -457,31 +495,9 @@ int cmd_stream(int argc, char **argv)
 		err("%s", stream_errmsg()[0] ? stream_errmsg() : strerror(errno));
 		goto out_free;
 	}
-	if (setup(&r, ev, sel, nsel))
-		goto out_stop;
-	started = true;
-	if (r.go_fd >= 0) {
-		/* the events are on: CMD may run */
-		if (write(r.go_fd, "g", 1) != 1)
-			warn("cannot start '%s'", a.cmd[0]);
-		close(r.go_fd);
-		r.go_fd = -1;
-	}
-	status = EXIT_OK;
-	ret = loop(&r);
-	if (ret == 0)
-		ret = stream_stop(r.s);
-	if (ret == 0)
-		ret = stream_finish(r.s);
-	if (ret && ret != -EPIPE) {
-		err_errno(ret, "reading the events");
-		status = EXIT_FAIL;
-	}
-	/* a closed pipe (| head) is a normal end; the output is gone */
-	report_lost(r.s, true, &said);
-	if (said && status == EXIT_OK)
-		status = EXIT_PARTIAL;
-out_stop:
+	started = setup(&r, ev, sel, nsel) == 0;
+	if (started)
+		status = run_stream(&r);
 	stream_free(r.s);
 	if (r.child > 0 && started) {
 		status = wait_child(&r);

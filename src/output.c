@@ -120,10 +120,8 @@ int cli_tracefs(void)
 {
 	int ret = tfs_init(g_opts.tracefs);
 
-	if (ret == 0) {
-		stream_reap(tfs_dir());	/* instances of streams killed by SIGKILL */
+	if (ret == 0)
 		return 0;
-	}
 	switch (ret) {
 	case -EACCES:
 		err("cannot use tracefs: permission denied");

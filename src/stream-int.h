@@ -12,8 +12,6 @@
 #include "stream.h"
 
 struct tep_handle;
-struct tep_event;
-struct tracefs_instance;
 struct kbuffer;
 
 /* Output: lines are built here and written with write(2) in big chunks. */
@@ -40,6 +38,8 @@ void ob_time(struct obuf *o, uint64_t ns);
 /* @s[0..n) between double quotes, C escapes (text) or JSON escapes */
 void ob_cstr(struct obuf *o, const char *s, size_t n);
 void ob_jstr(struct obuf *o, const char *s, size_t n);
+/* @s with its control bytes as \xHH, so that a line stays one line */
+void ob_comm(struct obuf *o, const char *s);
 
 /* How one argument field is shown. */
 enum fkind {
@@ -126,6 +126,60 @@ void syms_free(struct stack_syms *ss);
 void syms_lookup(struct stack_syms *ss, int tgid, uint64_t addr, bool call,
 		 const struct probe *p, uint64_t pc, const char **file,
 		 const char **sym, uint64_t *off);
+
+/* One CPU's buffer of the instance, being read (stream-read.c). */
+struct cpu_rd {
+	int cpu;
+	int fd;
+	struct kbuffer *kb;
+	char *pages;		/* READ_BATCH pages */
+	size_t npages, cur;
+	void *rec;		/* the record being merged, NULL: none */
+	uint64_t ts;
+	bool more;		/* stopped at READ_BATCH: more to read */
+	/* --stack: an event waits for the user_stack record after it */
+	bool pend;
+	struct ev pev;
+	unsigned char *pdata;
+};
+
+struct tfs_instance;
+struct pollfd;
+
+/* Set up in stream.c, read in stream-read.c. */
+struct stream {
+	struct stream_opts o;
+	struct tfs_instance *ti;	/* instances/uprobe-<pid> */
+	struct tep_handle *tep;
+	const struct probe **probes;
+	size_t nprobes;
+	struct eplan *plans;
+	size_t nplans;
+	struct eplan **by_id;
+	int max_id;
+	int us_tgid, us_caller, us_n;	/* ftrace/user_stack fields */
+	int ncpu;
+	struct cpu_rd *cpus;
+	struct pollfd *pfd;		/* the CPUs that are online */
+	int npfd;
+	size_t psize;
+	struct obuf out;
+	struct task_cache *tc;
+	struct latency *lat;
+	struct stack_syms *ss;
+	pid_t only_tgid;
+	bool started, stopped;
+	unsigned long written;
+	unsigned long long seen_lost;
+	unsigned long long *lost_cpu;
+};
+
+/* stream.c: enable or disable every added event in the instance */
+int stream_enable_all(struct stream *s, bool on);
+/* stream-read.c: count the instance's CPUs, open their buffers; close them */
+int stream_count_cpus(struct stream *s);
+int stream_open_cpus(struct stream *s);
+void stream_close_cpus(struct stream *s);
 
 void stream_set_errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -183,11 +183,6 @@ out_free:
 	return ret;
 }
 
-static const char *group_of(const struct probe *p)
-{
-	return p->group ? p->group : PROBE_DEFAULT_GROUP;
-}
-
 int tfs_add(struct probe *const *probes, size_t n, size_t *failed)
 {
 	bool *created = calloc(n ? n : 1, sizeof(*created));
@@ -203,7 +198,7 @@ int tfs_add(struct probe *const *probes, size_t n, size_t *failed)
 			ret = -errno;
 			break;
 		}
-		created[i] = !tfs_event_exists(group_of(probes[i]), probes[i]->event);
+		created[i] = !tfs_event_exists(tfs_group(probes[i]), probes[i]->event);
 		ret = tfs_append(line);
 		free(line);
 		if (ret)
@@ -216,7 +211,7 @@ int tfs_add(struct probe *const *probes, size_t n, size_t *failed)
 		/* all or nothing: take back the events this batch created */
 		for (j = i; j-- > 0;)
 			if (created[j])
-				tfs_remove(group_of(probes[j]), probes[j]->event);
+				tfs_remove(tfs_group(probes[j]), probes[j]->event);
 		errno = err;
 	}
 	free(created);
@@ -397,7 +392,7 @@ int tfs_events(struct tfs_event **out, size_t *nout)
 		}
 		ev[n].probe = p;
 		ev[n].hits = 0;
-		ev[n].enabled = enabled_anywhere(group_of(p), p->event);
+		ev[n].enabled = enabled_anywhere(tfs_group(p), p->event);
 		n++;
 	}
 	if (n && tfs_read("uprobe_profile", &profile) == 0)
