@@ -15,8 +15,11 @@
 
 /**
  * insn_check_boundary() - is @target the first byte of an instruction?
- * @code: the function's bytes, as they are in the file (not modified)
- * @len: how many bytes @code holds (the symbol's st_size)
+ * @code: the function's bytes, as they are in the file (not modified),
+ *	  from its entry or from any other address known to start an
+ *	  instruction at or before @target (a line-table row, say): the cost
+ *	  grows with @target - @start, some 40 ns per instruction
+ * @len: how many bytes @code holds (up to the symbol's end)
  * @start: the address of @code[0]: a virtual address or a file offset,
  *	   whichever @target is; the answers are in the same unit
  * @target: the probe's address
