@@ -6,8 +6,8 @@
 # 99th percentile of its sizes; correctness over every function of libc
 # (libc6-dbg's symbols: the AVX-512 string functions), Zydis checked against
 # objdump where Capstone fails; the cost of linking each library into a
-# program (exec of an empty main). Writes the "Instruction decoder" section
-# of bench/REPORT.md.
+# program (the dynamic loader's time for an empty main). Writes the
+# "Instruction decoder" section of bench/REPORT.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,39 +75,44 @@ for f in $(sed -n 's/^  in \([^ ]*\) .*/\1/p' "$TMP/sweep" | sort -u); do
 done
 echo "insn: zydis against objdump where capstone fails: $checked functions, $wrong differ"
 
-# The cost of the library itself: exec of an empty program linked with it.
+# The cost of the library itself, before any call: the dynamic loader's
+# work (mostly relocations) for an empty program linked with it, median of
+# RUNS execs, in TSC cycles as LD_DEBUG=statistics counts them.
 printf 'int main(void) { return 0; }\n' >"$TMP/empty.c"
 cc -o "$TMP/none" "$TMP/empty.c"
+# shellcheck disable=SC2046
 cc -o "$TMP/capstone" "$TMP/empty.c" -Wl,--no-as-needed $(pkg-config --libs capstone)
 cc -o "$TMP/zydis" "$TMP/empty.c" -Wl,--no-as-needed -lZydis
-exec_us() {	# PROGRAM: mean µs per exec
-	if command -v hyperfine >/dev/null; then
-		hyperfine -N -w 20 -r "$RUNS" --export-json "$TMP/h.json" "$1" >/dev/null 2>&1
-		python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0];
-print("%.0f ± %.0f" % (r["mean"]*1e6, r["stddev"]*1e6))' "$TMP/h.json"
-	else
-		local i t0 t1
-		t0=$(date +%s%N)
-		for ((i = 0; i < RUNS; i++)); do "$1"; done
-		t1=$(date +%s%N)
-		echo $(((t1 - t0) / RUNS / 1000))
-	fi
+MHZ=$(awk -F': ' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
+ld_cost() {	# PROGRAM: "CYCLES RELATIVE-RELOCATIONS µs"
+	local i
+	for ((i = 0; i < RUNS; i++)); do
+		LD_DEBUG=statistics "$1" 2>&1 | sed -n 's/.*total startup time in dynamic loader: \([0-9]*\) cycles.*/\1/p'
+	done | sort -n | awk -v mhz="$MHZ" '{ c[NR] = $1 } END { m = c[int((NR + 1) / 2)];
+		printf "%d %.0f\n", m, m / mhz }'
 }
 so_kb() { echo $(($(stat -L -c %s "$1") / 1024)); }
+relr() { LD_DEBUG=statistics "$1" 2>&1 | awk '/number of relative relocations/ { print $NF; exit }'; }
 CS_SO=$(readlink -f $LIBDIR/libcapstone.so)
 ZY_SO=$(readlink -f $LIBDIR/libZydis.so)
 declare -A startup
 for p in none capstone zydis; do
-	startup[$p]=$(exec_us "$TMP/$p")
-	echo "insn: exec of an empty main linked with $p: ${startup[$p]} us"
+	read -r cyc us < <(ld_cost "$TMP/$p")
+	startup[$p]="$cyc cycles (~$us µs, $(relr "$TMP/$p") relative relocations)"
+	echo "insn: dynamic loader, empty main linked with $p: ${startup[$p]}"
 done
 
-# row LIB FIELD-PREFIX: the figures of one library for one function
-row() {
-	awk -v sym="$1" -v lib="$2" '
+# field SYMBOL LIB N: the Nth ", "-separated figure of LIB's line for SYMBOL
+field() {
+	awk -v sym="$1" -v lib="$2" -v n="$3" '
 		/: [0-9]+ bytes$/ { cur = $1; sub(/:$/, "", cur); size = $2 }
-		cur == sym && $1 == lib { sub(/^[a-z]+ +/, ""); print size " bytes: " $0 }' \
-		"$TMP/speed"
+		cur == sym && $1 == lib { sub(/^[a-z]+ +/, ""); split($0, f, ", ");
+			f[0] = size " bytes, " substr(f[4], index(f[4], "(") + 1);
+			sub(/\)$/, "", f[0]); sub(/^[a-z ]+ /, "", f[n]); print f[n] }' "$TMP/speed"
+}
+cell() {	# SYMBOL LIB
+	echo "$(field "$1" "$2" 3), $(field "$1" "$2" 4 | sed 's/ (.*//; s|us/function|µs|')" \
+		"(cold $(field "$1" "$2" 2 | sed 's/us/µs/'))"
 }
 api() {
 	awk -v sym="$1" '/: [0-9]+ bytes$/ { cur = $1; sub(/:$/, "", cur) }
@@ -129,25 +134,30 @@ api() {
 	echo "decoder mode, no operands): the fastest of 5 batches of 40 sweeps after a"
 	echo "cold one (the machine is shared). Capstone formats every instruction's"
 	echo "text even without details; that is most of its time. Init is"
-	echo "\`cs_open\` + \`cs_malloc\` against \`ZydisDecoderInit\`."
+	echo "\`cs_open\` + \`cs_malloc\` against \`ZydisDecoderInit\` (once per process)."
 	echo "\`insn_check_boundary()\` decodes up to the target only, so the last byte"
 	echo "of the function is its worst case; a probe near the entry costs little."
 	echo
-	echo "| function of \`$(basename "$LLVM")\` | Capstone | Zydis | insn_check_boundary (last byte) |"
-	echo "|---|---|---|---|"
+	echo "| function of \`$(basename "$LLVM")\` | size | Capstone | Zydis |" \
+		"insn_check_boundary (last byte) |"
+	echo "|---|---|---|---|---|"
 	for s in "$BIG" "$P99"; do
-		echo "| \`$s\` $(row "$s" zydis | cut -d: -f1) | $(row "$s" capstone | cut -d: -f2-) |" \
-			"$(row "$s" zydis | cut -d: -f2-) | $(api "$s") |"
+		echo "| \`$s\` | $(field "$s" zydis 0) | $(cell "$s" capstone) | $(cell "$s" zydis) |" \
+			"$(api "$s") |"
 	done
+	echo
+	echo "Init: Capstone $(field "$BIG" capstone 1 | sed 's/us/µs/'), Zydis" \
+		"$(field "$BIG" zydis 1 | sed 's/us/µs/')."
 	echo
 	echo "Correctness over every function of \`$LIBC\` (symbols from \`$DBG\`):"
 	echo "$SUMMARY. Where Capstone fails (AVX-512 EVEX compares such as vpcmpb on"
 	echo "ymm, kmovd, rdpkru), Zydis's boundaries were compared with objdump's:"
 	echo "$checked functions, $wrong differ."
 	echo
-	echo "Startup: exec of an empty \`main\` linked with each library (no call made),"
-	echo "mean of $RUNS: none ${startup[none]} µs, Capstone ${startup[capstone]} µs," \
-		"Zydis ${startup[zydis]} µs."
+	echo "Startup, before any call: the dynamic loader's time for an empty \`main\`"
+	echo "linked with each library (LD_DEBUG=statistics, median of $RUNS execs):"
+	echo "none ${startup[none]}; Capstone ${startup[capstone]};"
+	echo "Zydis ${startup[zydis]}."
 } >"$TMP/section"
 
 # Replace our section of the report, keep everyone else's.
