@@ -9,8 +9,8 @@
  *   Capstone stops in 40 of them, on AVX-512 EVEX compares (vpcmpb with a
  *   ymm operand), mask-register moves (kmovd) and rdpkru; where both
  *   decode, they find the same boundaries;
- * - it is about 3.5 times faster: ~40 ns per instruction against ~140 ns,
- *   0.64 ms against 2.3 ms for the largest function of libLLVM-15 (59627
+ * - it is 3.5 times faster: ~42 ns per instruction against ~149 ns,
+ *   0.68 ms against 2.4 ms for the largest function of libLLVM-15 (59627
  *   bytes, 16194 instructions). Capstone formats every instruction's text
  *   even with CS_OPT_DETAIL off, and there is no option to skip it;
  * - it needs no handle: a ZydisDecoder is a plain struct set up in well
