@@ -17,8 +17,9 @@
  *   under a microsecond on the stack, so this module keeps no state and is
  *   thread-safe, where Capstone wants cs_open() (~25 µs, a malloc'ed
  *   handle) and cs_malloc();
- * - it is small: libZydis.so is 0.6 MB, x86 only; libcapstone.so is 6.6 MB
- *   of every architecture's tables.
+ * - it is small: libZydis.so is 0.6 MB, x86 only, and adds ~6 µs to every
+ *   start of uprobe in the dynamic loader; libcapstone.so is 6.6 MB of
+ *   every architecture's tables and adds ~85 µs (77378 relocations).
  * Against it: Debian ships no zydis.pc, so the Makefile links -lZydis by
  * name.
  *
