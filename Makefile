@@ -24,7 +24,8 @@ PKGS		:= libelf libdw libtracefs libtraceevent
 # Asked when first used, not when the Makefile is read: on a fresh machine
 # `make demo` and `make check` install the -dev packages (deps) first.
 PKG_CFLAGS	= $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
-PKG_LIBS	= $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+# Debian's libzydis-dev ships no zydis.pc: it is linked by name.
+PKG_LIBS	= $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lZydis)$(PKG_LIBS)
 WARN		:= -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wno-unused-parameter -Wvla
 ifeq ($(CI),true)

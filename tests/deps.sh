@@ -7,6 +7,7 @@ pkg-config --exists libdw || missing="$missing libdw-dev"
 pkg-config --exists libtracefs || missing="$missing libtracefs-dev"
 pkg-config --exists libtraceevent || missing="$missing libtraceevent-dev"
 pkg-config --exists cmocka || missing="$missing libcmocka-dev"
+dpkg -s libzydis-dev >/dev/null 2>&1 || missing="$missing libzydis-dev"
 # libc's own debug info: the tests that resolve libc's locals and variables
 dpkg -s libc6-dbg >/dev/null 2>&1 || missing="$missing libc6-dbg"
 for t in gcc:gcc g++:g++ clang:clang ld.lld:lld groff:groff-base \
