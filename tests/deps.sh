@@ -10,6 +10,9 @@ pkg-config --exists cmocka || missing="$missing libcmocka-dev"
 dpkg -s libzydis-dev >/dev/null 2>&1 || missing="$missing libzydis-dev"
 # libc's own debug info: the tests that resolve libc's locals and variables
 dpkg -s libc6-dbg >/dev/null 2>&1 || missing="$missing libc6-dbg"
+# <sys/sdt.h>: the USDT fixtures (Debian installs it under the multiarch directory)
+[ -e /usr/include/sys/sdt.h ] || [ -e /usr/include/x86_64-linux-gnu/sys/sdt.h ] ||
+	missing="$missing systemtap-sdt-dev"
 for t in gcc:gcc g++:g++ clang:clang ld.lld:lld groff:groff-base \
 	 pkg-config:pkg-config eu-readelf:elfutils python3:python3; do
 	command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
