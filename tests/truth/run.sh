@@ -17,8 +17,13 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 UPROBE=${UPROBE:-$ROOT/uprobe}
+if [ ! -x "$UPROBE" ]; then
+	echo "truth: $UPROBE is not built (make all)" >&2
+	exit 1
+fi
 G="truth_$(tr -dc a-z0-9 </dev/urandom | head -c 8)"
-if [ ! -w /sys/kernel/tracing/uprobe_events ] && [ ! -w /sys/kernel/debug/tracing/uprobe_events ]; then
+if [ ! -w /sys/kernel/tracing/uprobe_events ] &&
+   [ ! -w /sys/kernel/debug/tracing/uprobe_events ]; then
 	echo "truth: SKIP: tracefs not writable (not root, or lockdown)"
 	exit 0
 fi

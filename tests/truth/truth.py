@@ -156,7 +156,8 @@ def pick_target(tool, d, path, c, fetch, notes):
         rc, _, err = tool.add(path, t, c['key'], fetch, dry=True)
         if rc == 0 or not re.search(r'no function|is a glob|no such|Failed to find', err):
             if first:
-                notes.append(norm_reason('`%s` refused (%s); `%s` taken' % (targets[0], first, t), d))
+                n = '`%s` refused (%s); `%s` taken' % (targets[0], first, t)
+                notes.append(norm_reason(n, d))
             return t, rc
         first = first or first_line(err)
     return targets[0], 1
@@ -333,26 +334,27 @@ def table(rows, tools):
 
 
 def details(rows, tools, cases_by_key, dirs):
+    """Distinct refusals, then wrong and missed cases, each with the builds it is in."""
     out = []
     for t in tools:
-        reasons = collections.Counter()
-        where = collections.defaultdict(list)
-        bad = []
+        reasons = collections.defaultdict(list)
+        bad = collections.OrderedDict()
         for (comp, lvl), byt in rows:
+            where = '%s %s' % (comp, lvl)
             for (fn, var), (cls, det) in sorted(byt.get(t, {}).items()):
                 if cls == 'refused':
-                    r = norm_reason(det, dirs[(comp, lvl)])
-                    reasons[r] += 1
-                    if '%s %s' % (comp, lvl) not in where[r]:
-                        where[r].append('%s %s' % (comp, lvl))
+                    reasons[norm_reason(det, dirs[(comp, lvl)])].append(where)
                 elif cls in ('wrong', 'missed'):
-                    note = cases_by_key[fn]['notes']
-                    bad.append('- %s %s %s `%s` %s (%s): %s' % (
-                        cls, comp, lvl, cases_by_key[fn]['target'], var, note, det))
-        out += ['', '### %s: refusals (distinct reasons, count)' % t, '']
-        out += ['- %d × %s [%s]' % (n, r, ', '.join(where[r]))
-                for r, n in reasons.most_common()] or ['- none']
-        out += ['', '### %s: wrong and missed cases' % t, ''] + (bad or ['- none'])
+                    c = cases_by_key[fn]
+                    k = (cls, c['target'], var, c['notes'])
+                    bad.setdefault(k, []).append((where, det))
+        out += ['', '### %s: refusals (distinct reasons: cases, builds)' % t, '']
+        out += ['- %d × %s [%s]' % (len(w), r, ', '.join(dict.fromkeys(w)))
+                for r, w in sorted(reasons.items(), key=lambda x: -len(x[1]))] or ['- none']
+        out += ['', '### %s: wrong and missed cases (builds; the first one\'s detail)' % t, '']
+        out += ['- %s `%s` %s (%s) [%s]: %s' % (cls, tg, var, note, ', '.join(w for w, _ in b),
+                                              b[0][1])
+                for (cls, tg, var, note), b in bad.items()] or ['- none']
     return out
 
 
@@ -419,6 +421,11 @@ def main():
     md += table(rows, names)
     if perf_note:
         md += ['', perf_note]
+    elif 'perf' in names:
+        md += ['', 'perf columns: the same cases through `perf probe -x BIN -a '
+               "'GROUP:EVENT=FUNC NAME=VAR...'` (strings with `:string`; C++ functions by "
+               "their mangled names, since perf probe cannot parse `::`), streamed with the "
+               'same `uprobe stream`.']
     md += ['', 'Runtime: %.0f s in all (builds %.0f s; %s).' % (
         total, t_build, ', '.join('%s %.0f s' % (k, v) for k, v in secs.items()))]
     md += errors
