@@ -29,12 +29,20 @@ if [ ! -w /sys/kernel/tracing/uprobe_events ] &&
 fi
 # The groups are removed whatever happens (the runner also clears them
 # between programs); perf's group is the same name with a p.
+PY=
 cleanup() {
+	[ -n "$PY" ] && kill "$PY" 2>/dev/null && wait "$PY" 2>/dev/null
 	"$UPROBE" clear -g "$G" >/dev/null 2>&1
 	if command -v perf >/dev/null; then perf probe -q -d "${G}p:*" >/dev/null 2>&1; fi
 	"$UPROBE" clear -g "${G}p" >/dev/null 2>&1
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
+# In the background, so that a signal runs the trap at once (and stops it).
 UPROBE=$UPROBE TRUTH_GROUP=$G python3 "$ROOT/tests/truth/truth.py" \
-	--out "$ROOT/tests/out/truth.md" "$@"
+	--out "$ROOT/tests/out/truth.md" "$@" &
+PY=$!
+wait "$PY"
+rc=$?
+PY=
+exit $rc
