@@ -50,7 +50,7 @@ quiet		= @printf '  %-6s %s\n' $(1) $(2);
 endif
 
 .PHONY: all check unit cli live deps check-san checkstyle install uninstall \
-	clean demo bench
+	clean demo bench truth truth-quick
 
 all: $(PROG)
 
@@ -114,3 +114,13 @@ uninstall:
 
 clean:
 	rm -rf build build-san uprobe tests/out
+
+# The ground-truth corpus (issue 7): every value streamed against the value
+# the program printed, gcc and clang at every level (truth-quick: -O0, -O2).
+truth: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)UPROBE=$(abspath $(PROG)) tests/truth/run.sh
+
+truth-quick: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)UPROBE=$(abspath $(PROG)) tests/truth/run.sh --quick
