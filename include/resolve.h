@@ -73,7 +73,7 @@ char *resolve_find_path(const char *path);
  * first, so that -v can say which was picked and what else there was.
  */
 struct resolve_found {
-	char *path;		/* == cands[0]; what to open and give uprobe_events */
+	char *path;		/* what to open and give uprobe_events: a copy of cands[0] */
 	char **cands;		/* @ncands paths, best first */
 	size_t ncands;
 	const char *source;	/* where cands[0] came from, static text: "path",
