@@ -67,6 +67,76 @@ void resolve_target_clear(struct resolve_target *t);
  */
 char *resolve_find_path(const char *path);
 
+/*
+ * What resolve_find() found: the file to open and, for a bare name, every
+ * distinct file (by device and inode) that the name could have meant, best
+ * first, so that -v can say which was picked and what else there was.
+ */
+struct resolve_found {
+	char *path;		/* what to open and give uprobe_events: a copy of cands[0] */
+	char **cands;		/* @ncands paths, best first */
+	size_t ncands;
+	const char *source;	/* where cands[0] came from, static text: "path",
+				 * "$PATH", "ld.so.cache", "library directories",
+				 * "process maps" */
+};
+
+/**
+ * resolve_find() - find the file @name means, as resolve_find_path() does
+ * when @pid is 0, or as process @pid sees it when @pid > 0.
+ *
+ * A bare name (no '/') that starts with "lib" or holds ".so" is a library:
+ * "libc.so.6" exactly, "libc.so" or "libc" for "libc.so.N" (also the
+ * "libc-2.31.so" of older glibc, in maps). Libraries are looked up in
+ * /etc/ld.so.cache (x86-64 entries in the cache's order, which is ld.so's:
+ * the first one wins), then the standard directories, then $PATH. Other
+ * bare names are programs in $PATH, then libraries.
+ *
+ * With @pid, a bare name is first matched against the files the process
+ * has mapped (/proc/PID/maps: a vendored, rpath or dlopen()ed library is
+ * the one it runs), then looked up in its own root: its ld.so.cache, its
+ * library directories, its $PATH (from /proc/PID/environ). An absolute
+ * path is the process's path; a relative one is relative to its cwd. When
+ * the process has a mount namespace or root of its own, the result is
+ * "/proc/PID/root/...": the kernel resolves the path written to
+ * uprobe_events in the writer's namespace (kern_path()), and that magic
+ * link leads into PID's, so a container's files work from the host while
+ * PID lives; the uprobe then holds the inode and outlives the path. A
+ * mapped file that was deleted or replaced is "/proc/PID/map_files/A-B".
+ * When PID sees the files as we do, plain paths are returned.
+ *
+ * Return: 0 with @f filled (caller frees with resolve_found_clear()), or
+ * -ENOENT (resolve_errmsg() says where it looked), -ESRCH (no process
+ * @pid), -EISDIR, -EINVAL, -ENOEXEC as for resolve_find_path(). On
+ * failure @f owns nothing.
+ */
+int resolve_find(const char *name, int pid, struct resolve_found *f);
+
+/** resolve_found_clear() - free what @f owns; @f itself is not freed. */
+void resolve_found_clear(struct resolve_found *f);
+
+/**
+ * resolve_find_path_pid() - resolve_find() for @pid, the path alone.
+ *
+ * Return: a string the caller frees with free(), or NULL with errno and
+ * resolve_errmsg() set.
+ */
+char *resolve_find_path_pid(const char *path, int pid);
+
+/**
+ * resolve_pid_objects() - every ELF file process @pid has mapped with an
+ * executable mapping (program, libraries, ld.so; not [vdso]), one per
+ * inode, in the order of the maps, as paths that open from here (see
+ * resolve_find()). For "-p PID" with '*' as the path.
+ *
+ * Return: 0 with *@paths (caller frees with resolve_paths_free()) and *@n,
+ * or -ESRCH, -EACCES (maps not readable) with resolve_errmsg() set.
+ */
+int resolve_pid_objects(int pid, char ***paths, size_t *n);
+
+/** resolve_paths_free() - free @n paths and the array @paths. */
+void resolve_paths_free(char **paths, size_t n);
+
 /**
  * resolve_open() - open and mmap the ELF file at @path. Only the headers
  * are read here; symbol tables are scanned in place, never copied.

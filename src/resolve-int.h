@@ -2,6 +2,7 @@
 /*
  * What the ELF half of the resolver shares between its files:
  * resolve-target.c (targets, error text), resolve-path.c (finding files),
+ * resolve-ldcache.c (reading /etc/ld.so.cache), resolve-proc.c (a process's view),
  * resolve-elf.c (the one ELF reader: mapping, segments, sections, symbol
  * tables), resolve-sym.c (lookup by name), resolve-glob.c (globs, the
  * function at an offset), resolve-import.c (why a name is missing).
@@ -20,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "resolve.h"
 
@@ -147,6 +149,82 @@ size_t resolve_lib_dirs(char dirs[][RESOLVE_LIBDIR_LEN], size_t max);
 
 /* "@dir/@name" (@dlen bytes of @dir, "." when 0), caller frees; NULL on ENOMEM. */
 char *resolve_join(const char *dir, size_t dlen, const char *name);
+
+/* "libc" matches "libc.so.6": see resolve_lib_name_match() in resolve-path.c. */
+bool resolve_lib_name_match(const char *name, const char *base);
+
+/* ---- /etc/ld.so.cache (resolve-ldcache.c) ---- */
+
+/* FLAG_ELF_LIBC6 | FLAG_X8664_LIB64: what an x86-64 ld.so takes. */
+#define RESOLVE_LDCACHE_X8664	0x0303
+
+/* One library of the cache; @key and @value point into the parsed buffer. */
+struct resolve_ldcache_ent {
+	const char *key;	/* "libc.so.6" */
+	const char *value;	/* "/lib/x86_64-linux-gnu/libc.so.6" */
+	int32_t flags;
+	uint64_t hwcap;
+};
+
+/* Entries in the file's order, which is the order ld.so prefers. */
+struct resolve_ldcache {
+	char *buf;		/* owned when loaded from a file */
+	struct resolve_ldcache_ent *ent;
+	size_t n;
+};
+
+/*
+ * Parse the cache in @buf (not copied: it must outlive @c). Return 0, or
+ * -ENOEXEC (bad magic, offsets outside @size) with resolve_errmsg() set;
+ * clear @c with resolve_ldcache_clear() (@buf is not freed).
+ */
+int resolve_ldcache_parse(const char *buf, size_t size, struct resolve_ldcache *c);
+/* Read and parse the file @path; resolve_ldcache_clear() frees it all. */
+int resolve_ldcache_load(const char *path, struct resolve_ldcache *c);
+void resolve_ldcache_clear(struct resolve_ldcache *c);
+/* An x86-64 libc6 entry this CPU can use (glibc-hwcaps level supported). */
+bool resolve_ldcache_usable(const struct resolve_ldcache_ent *e);
+
+/* ---- what a name could mean (resolve-path.c) ---- */
+
+/* Files a name could mean, best first, one per inode. */
+struct resolve_cands {
+	char **v;
+	struct resolve_cand_id {
+		dev_t dev;
+		ino_t ino;
+	} *id;
+	size_t n, cap;
+	const char *source;	/* of v[0] */
+};
+
+/*
+ * Takes @path (NULL: -ENOMEM). A path the user gave or $PATH chose
+ * (@given) is kept as it is; a file found by searching only if it is an
+ * ELF file not yet in @c under another name. @source is static text.
+ */
+int resolve_file_add(struct resolve_cands *c, char *path, const char *source, bool given);
+void resolve_cands_free(struct resolve_cands *c);
+
+/* ---- a process's view (resolve-proc.c) ---- */
+
+struct resolve_view {
+	int pid;		/* 0: ours */
+	char root[32];		/* "/proc/PID/root", "" when PID sees the files we see */
+};
+
+/* @v for @pid (0: ours): -ESRCH when there is no such process. */
+int resolve_view_init(struct resolve_view *v, int pid);
+/* @path of @v's view as a path that opens from ours; caller frees, NULL on ENOMEM. */
+char *resolve_in_root(const struct resolve_view *v, const char *path);
+/*
+ * Every file @v->pid has mapped whose name is @name (@lib: answers the
+ * library name @name) into @c, as openable paths; nothing for our own view.
+ */
+int resolve_from_maps(const struct resolve_view *v, const char *name, bool lib,
+		      struct resolve_cands *c);
+/* The $PATH process @pid runs with (caller frees), or NULL. */
+char *resolve_pid_path_env(int pid);
 
 /* ---- lookup by name (resolve-sym.c) ---- */
 
