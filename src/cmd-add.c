@@ -72,6 +72,12 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 		o->target = o->pos.v[0];
 		o->args = o->pos.v + 1;
 		o->nargs = o->pos.n - 1;
+		/* "--" after TARGET, as was needed before a fetch-arg such as
+		 * '-8(%sp)' when options came after TARGET too */
+		if (o->nargs && strcmp(o->args[0], "--") == 0) {
+			o->args++;
+			o->nargs--;
+		}
 		break;
 	default:
 		return cli_args_key(&o->pos, key, arg, state);
@@ -82,6 +88,7 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 static const struct argp add_argp = {
 	add_options, add_parse, "TARGET [FETCHARG...]",
 	"Add uprobe events.\v"
+	"Options come before TARGET; every word after it is a FETCHARG. "
 	"TARGET is PATH:SYMBOL, PATH:SYMBOL+OFF, PATH:SYMBOL%return, "
 	"PATH:0xFILEOFFSET or PATH:'GLOB'. PATH may be a program name looked "
 	"up in $PATH. FETCHARG is [NAME=]FETCH[:TYPE] as in the kernel's "
@@ -340,7 +347,8 @@ int cmd_add(int argc, char **argv)
 	struct add_run r = { 0 };
 	int status;
 
-	if (cli_parse(&add_argp, argc, argv, &o))
+	/* in order: after TARGET every word is a fetch-arg, '-8(%sp):u64' too */
+	if (cli_parse_flags(&add_argp, ARGP_IN_ORDER, argc, argv, &o))
 		return EXIT_FAIL;
 	if (o.dry_run && tfs_init(g_opts.tracefs))
 		verbose("no tracefs: checking against every kernel feature");

@@ -329,6 +329,8 @@ static void usage_json(const char *text)
 	if (strncmp(text, "Usage: ", 7) == 0)
 		colon = NULL;	/* argp_usage(): the usage line is the message */
 	msg = strndup(colon ? colon + 2 : text, strcspn(colon ? colon + 2 : text, "\n"));
+	if (msg && !colon)
+		msg[0] = 'u';	/* "usage: uprobe [OPTION...] ..." */
 	json_error_now(msg ? msg : "usage error");
 	free(msg);
 }
@@ -405,13 +407,25 @@ int cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 	return cli_parse_flags(argp, 0, argc, argv, input);
 }
 
-/* "GROUP/EVENT" as a JSON string */
-static void json_event_name(struct json_writer *w, const struct probe *p)
+/* {"<verb>": ["GROUP/EVENT", ...], "errors": [...]} */
+static void print_done(const struct tfs_event *ev, const size_t *sel, size_t n,
+		       const char *verb)
 {
+	struct json_writer *w = cli_json();
 	char name[2 * PROBE_MAX_EVENT_NAME + 2];
+	size_t i;
 
-	snprintf(name, sizeof(name), "%s/%s", p->group, p->event);
-	json_str(w, name);
+	json_obj_begin(w);
+	json_key(w, verb);
+	json_arr_begin(w);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s/%s", ev[sel[i]].probe->group,
+			 ev[sel[i]].probe->event);
+		json_str(w, name);
+	}
+	json_arr_end(w);
+	cli_json_errors(w);
+	json_obj_end(w);
 }
 
 static bool same_event(const struct probe *a, const struct probe *b)
@@ -475,11 +489,6 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 		failed = 1;
 		goto out_free;
 	}
-	if (g_opts.json) {
-		json_obj_begin(cli_json());
-		json_key(cli_json(), verb);
-		json_arr_begin(cli_json());
-	}
 	for (i = 0; i < nsel; i++) {
 		const struct probe *p = ev[sel[i]].probe;
 
@@ -489,18 +498,14 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 			failed++;
 			continue;
 		}
-		if (g_opts.json)
-			json_event_name(cli_json(), p);
-		else
+		if (!g_opts.json)
 			printf("%s %s/%s\n", verb, p->group, p->event);
-		done++;
+		sel[done++] = sel[i];
 	}
+	/* nothing done for a reason: the errors alone, from main() */
+	if (g_opts.json && (done || !failed))
+		print_done(ev, sel, done, verb);
 out_free:
-	if (g_opts.json && json_depth(cli_json())) {
-		json_arr_end(cli_json());
-		cli_json_errors(cli_json());
-		json_obj_end(cli_json());
-	}
 	free(sel);
 	tfs_events_free(ev, n);
 	if (!failed)
