@@ -87,6 +87,34 @@ void json_escape(FILE *f, const char *s, size_t n)
 	putc_unlocked('"', f);
 }
 
+size_t json_escape_mem(char *dst, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *d = dst;
+	size_t i;
+
+	*d++ = '"';
+	for (i = 0; i < n; i++) {
+		char e = esc[p[i]];
+
+		if (!e) {
+			*d++ = (char)p[i];
+			continue;
+		}
+		*d++ = '\\';
+		if (e != 'u') {
+			*d++ = e;
+			continue;
+		}
+		memcpy(d, "u00", 3);
+		d[3] = hexdig[p[i] >> 4];
+		d[4] = hexdig[p[i] & 15];
+		d += 5;
+	}
+	*d++ = '"';
+	return d - dst;
+}
+
 static void newline(struct json_writer *w)
 {
 	unsigned int i;

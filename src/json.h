@@ -60,5 +60,8 @@ void json_null_field(struct json_writer *w, const char *key);
  * (a path or a fetched string is bytes, not text).
  */
 void json_escape(FILE *f, const char *s, size_t n);
+/* The same into memory: @dst has room for 6 * @n + 2 bytes; returns the
+ * length written (no NUL). For writers with buffers of their own. */
+size_t json_escape_mem(char *dst, const char *s, size_t n);
 
 #endif

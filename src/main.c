@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "util.h"
 
 enum cmd_flags {
@@ -149,12 +150,32 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+/* [{"name": "add", "summary": "..."}, ...] */
+static void help_json(void)
+{
+	struct json_writer *w = cli_json();
+	size_t i;
+
+	json_arr_begin(w);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		json_obj_begin(w);
+		json_str_field(w, "name", cmds[i].name);
+		json_str_field(w, "summary", cmds[i].summary);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct cmd *c;
 	char *hargv[3];
 	size_t i;
 
+	if (argc < 2 && g_opts.json) {
+		help_json();
+		return EXIT_OK;
+	}
 	if (argc < 2) {
 		printf("Usage: uprobe [OPTION...] COMMAND [ARG...]\n\nCommands:\n");
 		for (i = 0; i < ARRAY_SIZE(cmds); i++)

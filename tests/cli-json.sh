@@ -88,6 +88,10 @@ expect_match "--pretty indents" "$out" '^    "event": "func_a",$'
 one_doc 0 array --pretty funcs "$FIX" func_b
 one_doc 0 array -j vars "$FIX:func_b"
 one_doc 0 array -j lines "$FIX:func_c"
+one_doc 0 array -j help
+check "help --json names every command" python3 -c '
+import json, sys
+assert [c["name"] for c in json.loads(sys.argv[1])][:3] == ["add", "list", "del"]' "$out"
 run "$UPROBE" -j add -n "$FIX:func_a" %di
 expect_eq "compact: one line" "$(printf '%s\n' "$out" | wc -l)" 1
 
