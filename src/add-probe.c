@@ -101,11 +101,84 @@ static int event_name(struct add_opts *o, const struct resolve_loc *loc,
 	return unique_name(group, probes, n, buf, len);
 }
 
+/* Does the fetch-arg @arg, as typed, name itself (NAME=...)? */
+static bool user_named(const char *arg)
+{
+	size_t n = strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+
+	return n && arg[n] == '=';
+}
+
+/* Is @name (@len bytes) the name of a fetch-arg of @p (unnamed: argN)? */
+static bool arg_name_used(const struct probe *p, const char *name, size_t len)
+{
+	char buf[32];
+	size_t k;
+
+	for (k = 0; k < p->nargs; k++) {
+		const char *a = p->args[k].name;
+
+		if (!a) {
+			snprintf(buf, sizeof(buf), "arg%zu", k + 1);
+			a = buf;
+		}
+		if (strlen(a) == len && memcmp(a, name, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The kernel fetch-arg @karg ("NAME=FETCH:TYPE") named after the last
+ * member, when an earlier fetch-arg of @p has that name (it->name and
+ * it->next->name): NAME_1, NAME_2, ..., the first free; NULL when @karg
+ * can stay as it is (or on ENOMEM, when probe_add_arg() says why).
+ */
+static char *distinct_name(const struct probe *p, const char *karg)
+{
+	size_t len = strcspn(karg, "=");
+	char try[PROBE_MAX_EVENT_NAME + 16];
+	unsigned int i;
+	char *s;
+
+	if (!karg[len] || len >= PROBE_MAX_EVENT_NAME || !arg_name_used(p, karg, len))
+		return NULL;
+	for (i = 1; i < 1000; i++) {
+		snprintf(try, sizeof(try), "%.*s_%u", (int)len, karg, i);
+		if (!arg_name_used(p, try, strlen(try)))
+			break;
+	}
+	if (asprintf(&s, "%s%s", try, karg + len) < 0)
+		return NULL;
+	return s;
+}
+
+/* Adds the kernel fetch-arg @karg, from the user's @arg, to @p. */
+static int add_karg(struct probe *p, const char *arg, const char *karg,
+		    const struct probe_features *feat)
+{
+	struct probe_error perr = { 0 };
+	char *renamed = user_named(arg) ? NULL : distinct_name(p, karg);
+	int r;
+
+	if (renamed)
+		karg = renamed;
+	verbose("'%s' -> '%s'", arg, karg);
+	r = probe_add_arg(p, karg, feat, &perr);
+	if (r == -EINVAL) {
+		err_caret(karg, perr.pos, perr.msg);
+		note("'%s' -> '%s'", arg, karg);
+	} else if (r) {
+		err_errno(r, "'%s'", arg);
+	}
+	free(renamed);
+	return r;
+}
+
 /* A fetch-arg that names variables -> the kernel's fetch-args at @loc. */
 static int add_dwarf_arg(struct add_opts *o, struct probe *p, const struct resolve_loc *loc,
 			 bool ret, const char *arg, const struct probe_features *feat)
 {
-	struct probe_error perr = { 0 };
 	char **kargs = NULL;
 	size_t nk = 0, k;
 	int r;
@@ -122,16 +195,8 @@ static int add_dwarf_arg(struct add_opts *o, struct probe *p, const struct resol
 	}
 	if (resolve_dwarf_errmsg()[0])
 		warn("'%s': %s", arg, resolve_dwarf_errmsg());
-	for (k = 0; k < nk && !r; k++) {
-		verbose("'%s' -> '%s'", arg, kargs[k]);
-		r = probe_add_arg(p, kargs[k], feat, &perr);
-		if (r == -EINVAL) {
-			err_caret(kargs[k], perr.pos, perr.msg);
-			note("'%s' -> '%s'", arg, kargs[k]);
-		} else if (r) {
-			err_errno(r, "'%s'", arg);
-		}
-	}
+	for (k = 0; k < nk && !r; k++)
+		r = add_karg(p, arg, kargs[k], feat);
 	resolve_dwarf_args_free(kargs, nk);
 	return r;
 }
@@ -181,6 +246,8 @@ static int add_kernel_arg(struct probe *p, const char *arg, size_t i,
 		err_caret(arg, perr.pos, perr.msg);
 	else if (r)
 		err_errno(r, "argument %zu, '%s'", i + 1, arg);
+	if (r == -EINVAL && arg[0] == '-' && (arg[1] < '0' || arg[1] > '9'))
+		note("hint: options go before TARGET; after it every word is a fetch-arg");
 	return r;
 }
 

@@ -18,6 +18,7 @@
 
 struct global_opts {
 	bool json;
+	bool pretty;	/* JSON indented; implies json */
 	int verbose;
 	const char *tracefs;
 };
@@ -31,7 +32,8 @@ extern const struct argp global_argp;
 /* The children of every command's argp: the global options. */
 extern const struct argp_child cli_children[];
 
-/* uprobe <cmd>: <fmt>. With --json: {"error": "..."} on stdout. */
+/* uprobe <cmd>: <fmt>, on stderr. With --json also in the command's one
+ * document on stdout: see cli_json_errors() and cli_json_finish(). */
 void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like err(), with ": <strerror(-errnum)>" appended. */
 void err_errno(int errnum, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -55,9 +57,16 @@ void err_kernel(int errnum, const char *line, const char *target,
 		const char *const *user_args, size_t nargs);
 
 /* Parse @argc/@argv with @argp, argv[0] shown as "uprobe <cmd>", then
- * find tracefs when the command needs it. Exits 64 on usage errors;
- * returns 0, or -1 after printing why tracefs cannot be had. */
+ * find tracefs when the command needs it. Exits 64 on usage errors (with
+ * --json, {"error": ...} on stdout too); returns 0, or -1 after printing
+ * why tracefs cannot be had. */
 int cli_parse(const struct argp *argp, int argc, char **argv, void *input);
+/* cli_parse() with argp_parse()'s @flags (ARGP_IN_ORDER, ...). */
+int cli_parse_flags(const struct argp *argp, unsigned int flags, int argc, char **argv,
+		    void *input);
+/* argp_parse(), with a usage error also as the JSON document under --json. */
+error_t cli_argp_parse(const struct argp *argp, int argc, char **argv, unsigned int flags,
+		       int *end, void *input);
 
 /*
  * The distinct events (by GROUP/EVENT) among @ev that match any of the
@@ -121,8 +130,20 @@ int cmd_funcs(int argc, char **argv);
 int cmd_vars(int argc, char **argv);
 int cmd_lines(int argc, char **argv);
 
-/* JSON helpers: strings are escaped so any bytes give valid JSON. */
-void json_str(FILE *f, const char *s);
-void json_strn(FILE *f, const char *s, size_t n);
+/*
+ * With --json every command prints exactly one JSON document on stdout.
+ * cli_json() is the writer onto stdout (-p: indented). A command whose
+ * document is an object with partial results puts the errors so far in it
+ * with cli_json_errors() ("errors": [...]); main() calls cli_json_finish()
+ * when the command returns, which prints the errors no document took as
+ * {"error": "<first>"} (with "errors" too when there are several).
+ * g_json_lines: the command prints a document per line (stream, profile),
+ * and errors are printed as they come, each {"error": ...}.
+ */
+struct json_writer;
+extern bool g_json_lines;
+struct json_writer *cli_json(void);
+void cli_json_errors(struct json_writer *w);
+void cli_json_finish(void);
 
 #endif

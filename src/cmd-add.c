@@ -11,6 +11,7 @@
 
 #include "add.h"
 #include "cli.h"
+#include "json.h"
 #include "probe.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
@@ -71,6 +72,12 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 		o->target = o->pos.v[0];
 		o->args = o->pos.v + 1;
 		o->nargs = o->pos.n - 1;
+		/* "--" after TARGET, as was needed before a fetch-arg such as
+		 * '-8(%sp)' when options came after TARGET too */
+		if (o->nargs && strcmp(o->args[0], "--") == 0) {
+			o->args++;
+			o->nargs--;
+		}
 		break;
 	default:
 		return cli_args_key(&o->pos, key, arg, state);
@@ -81,6 +88,7 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 static const struct argp add_argp = {
 	add_options, add_parse, "TARGET [FETCHARG...]",
 	"Add uprobe events.\v"
+	"Options come before TARGET; every word after it is a FETCHARG. "
 	"TARGET is PATH:SYMBOL, PATH:SYMBOL+OFF, PATH:SYMBOL%return, "
 	"PATH:0xFILEOFFSET or PATH:'GLOB'. PATH may be a program name looked "
 	"up in $PATH. FETCHARG is [NAME=]FETCH[:TYPE] as in the kernel's "
@@ -189,32 +197,32 @@ static void print_text(const struct add_opts *o, const struct probe *p,
 	free(line);
 }
 
-static void print_json(const struct add_opts *o, const struct probe *p,
+static void print_json(struct json_writer *w, const struct add_opts *o, const struct probe *p,
 		       const struct resolve_loc *loc)
 {
 	char *line = probe_format(p);
 	size_t k;
 
-	printf("{\"group\": ");
-	json_str(stdout, p->group);
-	printf(", \"event\": ");
-	json_str(stdout, p->event);
-	printf(", \"type\": \"%c\", \"path\": ", p->kind == PROBE_RETURN ? 'r' : 'p');
-	json_str(stdout, p->path);
-	printf(", \"offset\": %" PRIu64 ", \"symbol\": ", p->offset);
-	json_str(stdout, loc->symbol);
-	printf(", \"symbol_offset\": %" PRIu64 ", \"args\": [", loc->add);
+	json_obj_begin(w);
+	json_str_field(w, "group", p->group);
+	json_str_field(w, "event", p->event);
+	json_str_field(w, "type", p->kind == PROBE_RETURN ? "r" : "p");
+	json_str_field(w, "path", p->path);
+	json_uint_field(w, "offset", p->offset);
+	json_str_field(w, "symbol", loc->symbol);
+	json_uint_field(w, "symbol_offset", loc->add);
+	json_key(w, "args");
+	json_arr_begin(w);
 	for (k = 0; k < p->nargs; k++) {
 		char *a = probe_format_arg(&p->args[k]);
 
-		if (k)
-			fputs(", ", stdout);
-		json_str(stdout, a);
+		json_str(w, a);
 		free(a);
 	}
-	printf("], \"definition\": ");
-	json_str(stdout, line);
-	printf(", \"added\": %s}", o->dry_run ? "false" : "true");
+	json_arr_end(w);
+	json_str_field(w, "definition", line);
+	json_bool_field(w, "added", !o->dry_run);
+	json_obj_end(w);
 	free(line);
 }
 
@@ -223,19 +231,16 @@ static void print_added(const struct add_opts *o, struct probe *const *probes,
 {
 	size_t i;
 
-	if (g_opts.json)
-		fputc('[', stdout);
-	for (i = 0; i < n; i++) {
-		if (!g_opts.json) {
-			print_text(o, probes[i], &locs[i]);
-			continue;
-		}
-		fputs(i ? ", " : "", stdout);
-		print_json(o, probes[i], &locs[i]);
+	if (g_opts.json) {
+		json_arr_begin(cli_json());
+		for (i = 0; i < n; i++)
+			print_json(cli_json(), o, probes[i], &locs[i]);
+		json_arr_end(cli_json());
+		return;
 	}
-	if (g_opts.json)
-		printf("]\n");
-	else if (!o->dry_run && n)
+	for (i = 0; i < n; i++)
+		print_text(o, probes[i], &locs[i]);
+	if (!o->dry_run && n)
 		printf("stream it with: uprobe stream '%s/%s'\n", probes[0]->group,
 		       n > 1 ? "*" : probes[0]->event);
 }
@@ -342,7 +347,8 @@ int cmd_add(int argc, char **argv)
 	struct add_run r = { 0 };
 	int status;
 
-	if (cli_parse(&add_argp, argc, argv, &o))
+	/* in order: after TARGET every word is a fetch-arg, '-8(%sp):u64' too */
+	if (cli_parse_flags(&add_argp, ARGP_IN_ORDER, argc, argv, &o))
 		return EXIT_FAIL;
 	if (o.dry_run && tfs_init(g_opts.tracefs))
 		verbose("no tracefs: checking against every kernel feature");

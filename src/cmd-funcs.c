@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
 
@@ -26,44 +27,57 @@ static const struct argp funcs_argp = {
 	cli_children, NULL, NULL
 };
 
+/* One function in JSON; @symbol is its name in the symbol table, if any. */
+static void func_json(struct json_writer *w, const char *name, uint64_t offset, uint64_t addr,
+		      size_t ninlined, bool clone, const char *symbol, const char *file,
+		      int line)
+{
+	json_obj_begin(w);
+	json_str_field(w, "name", name);
+	if (addr) {
+		json_uint_field(w, "offset", offset);
+		json_uint_field(w, "address", addr);
+	} else {
+		json_null_field(w, "offset");
+		json_null_field(w, "address");
+	}
+	json_uint_field(w, "inlined", ninlined);
+	json_bool_field(w, "clone", clone);
+	json_str_field(w, "symbol", symbol);
+	json_str_field(w, "file", file);
+	json_int_field(w, "line", line);
+	json_obj_end(w);
+}
+
 static void print_dwarf(const struct resolve_dwarf_func *fs, size_t n)
 {
 	size_t i;
 
 	if (g_opts.json)
-		fputc('[', stdout);
+		json_arr_begin(cli_json());
 	for (i = 0; i < n; i++) {
 		const struct resolve_dwarf_func *f = &fs[i];
 
-		if (!g_opts.json) {
-			if (f->addr)
-				printf("%#10" PRIx64 "  %s", f->offset, f->name);
-			else
-				printf("%10s  %s", "inlined", f->name);
-			if (f->ninlined)
-				printf("  (+%zu inlined)", f->ninlined);
-			if (f->linkage && f->clone)
-				printf("  (as %s)", f->linkage);
-			if (f->file)
-				printf("  %s:%d", f->file, f->line);
-			putchar('\n');
+		if (g_opts.json) {
+			func_json(cli_json(), f->name, f->offset, f->addr, f->ninlined, f->clone,
+				  f->linkage ? f->linkage : f->addr ? f->name : NULL, f->file,
+				  f->line);
 			continue;
 		}
-		printf("%s{\"name\": ", i ? ", " : "");
-		json_str(stdout, f->name);
 		if (f->addr)
-			printf(", \"offset\": %" PRIu64 ", \"address\": %" PRIu64, f->offset, f->addr);
+			printf("%#10" PRIx64 "  %s", f->offset, f->name);
 		else
-			printf(", \"offset\": null, \"address\": null");
-		printf(", \"inlined\": %zu, \"clone\": %s, \"symbol\": ", f->ninlined,
-		       f->clone ? "true" : "false");
-		json_str(stdout, f->linkage ? f->linkage : f->addr ? f->name : NULL);
-		printf(", \"file\": ");
-		json_str(stdout, f->file);
-		printf(", \"line\": %d}", f->line);
+			printf("%10s  %s", "inlined", f->name);
+		if (f->ninlined)
+			printf("  (+%zu inlined)", f->ninlined);
+		if (f->linkage && f->clone)
+			printf("  (as %s)", f->linkage);
+		if (f->file)
+			printf("  %s:%d", f->file, f->line);
+		putchar('\n');
 	}
 	if (g_opts.json)
-		printf("]\n");
+		json_arr_end(cli_json());
 }
 
 /* No debug information: the symbol table, through the ELF resolver. */
@@ -88,22 +102,16 @@ static int list_symbols(const char *path, const char *glob)
 		return EXIT_FAIL;
 	}
 	if (g_opts.json)
-		fputc('[', stdout);
+		json_arr_begin(cli_json());
 	for (i = 0; i < n; i++) {
-		if (!g_opts.json) {
+		if (g_opts.json)
+			func_json(cli_json(), locs[i].symbol, locs[i].offset, locs[i].addr, 0,
+				  false, locs[i].symbol, NULL, 0);
+		else
 			printf("%#10" PRIx64 "  %s\n", locs[i].offset, locs[i].symbol);
-			continue;
-		}
-		printf("%s{\"name\": ", i ? ", " : "");
-		json_str(stdout, locs[i].symbol);
-		printf(", \"offset\": %" PRIu64 ", \"address\": %" PRIu64
-		       ", \"inlined\": 0, \"clone\": false, \"symbol\": ", locs[i].offset,
-		       locs[i].addr);
-		json_str(stdout, locs[i].symbol);
-		printf(", \"file\": null, \"line\": 0}");
 	}
 	if (g_opts.json)
-		printf("]\n");
+		json_arr_end(cli_json());
 	resolve_locs_free(locs, n);
 	return EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
 
@@ -22,6 +23,24 @@ static const struct argp lines_argp = {
 	"  uprobe lines ./app:parse_request",
 	cli_children, NULL, NULL
 };
+
+static void print_json(struct json_writer *w, const struct resolve_dwarf_line *ls, size_t n)
+{
+	size_t i;
+
+	json_arr_begin(w);
+	for (i = 0; i < n; i++) {
+		json_obj_begin(w);
+		json_int_field(w, "relline", ls[i].relline);
+		json_str_field(w, "file", ls[i].file);
+		json_int_field(w, "line", ls[i].line);
+		json_uint_field(w, "offset", ls[i].offset);
+		json_uint_field(w, "address", ls[i].addr);
+		json_bool_field(w, "inlined", ls[i].inlined);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
 
 int cmd_lines(int argc, char **argv)
 {
@@ -47,21 +66,10 @@ int cmd_lines(int argc, char **argv)
 		goto out_free;
 	}
 	if (g_opts.json)
-		fputc('[', stdout);
-	for (i = 0; i < n; i++) {
-		if (!g_opts.json) {
-			printf("%5d  %s:%d  %#" PRIx64 "%s\n", ls[i].relline, ls[i].file,
-			       ls[i].line, ls[i].offset, ls[i].inlined ? "  (inlined)" : "");
-			continue;
-		}
-		printf("%s{\"relline\": %d, \"file\": ", i ? ", " : "", ls[i].relline);
-		json_str(stdout, ls[i].file);
-		printf(", \"line\": %d, \"offset\": %" PRIu64 ", \"address\": %" PRIu64
-		       ", \"inlined\": %s}", ls[i].line, ls[i].offset, ls[i].addr,
-		       ls[i].inlined ? "true" : "false");
-	}
-	if (g_opts.json)
-		printf("]\n");
+		print_json(cli_json(), ls, n);
+	for (i = 0; !g_opts.json && i < n; i++)
+		printf("%5d  %s:%d  %#" PRIx64 "%s\n", ls[i].relline, ls[i].file,
+		       ls[i].line, ls[i].offset, ls[i].inlined ? "  (inlined)" : "");
 	status = EXIT_OK;
 out_free:
 	resolve_dwarf_lines_free(ls, n);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "resolve.h"
 #include "tfs.h"
 
@@ -21,87 +22,94 @@ static const struct argp list_argp = {
 	cli_children, NULL, NULL
 };
 
-/* symbol+off for each event; files opened once each */
-static char **symbols_of(struct tfs_event *ev, const size_t *sel, size_t n)
+/* The symbol each event points into, and where in it; files opened once each */
+struct list_sym {
+	char *name;	/* NULL: not known */
+	uint64_t add;
+};
+
+static struct list_sym *symbols_of(struct tfs_event *ev, const size_t *sel, size_t n)
 {
-	char **sym = calloc(n ? n : 1, sizeof(*sym));
+	struct list_sym *sym = calloc(n ? n : 1, sizeof(*sym));
 	struct resolve_elf *e = NULL;
 	const char *open_path = NULL;
 	size_t i;
 
 	for (i = 0; sym && i < n; i++) {
 		const struct probe *p = ev[sel[i]].probe;
-		char *name = NULL;
-		uint64_t add = 0;
 
 		if (!open_path || strcmp(open_path, p->path) != 0) {
 			resolve_close(e);
 			e = resolve_open(p->path);
 			open_path = p->path;
 		}
-		if (!e || resolve_offset_to_symbol(e, p->offset, &name, &add))
-			continue;
-		if (asprintf(&sym[i], "%s+%" PRIu64, name, add) < 0)
-			sym[i] = NULL;
-		free(name);
+		if (e && resolve_offset_to_symbol(e, p->offset, &sym[i].name, &sym[i].add))
+			sym[i].name = NULL;
 	}
 	resolve_close(e);
 	return sym;
 }
 
-static void print_args(const struct probe *p, bool json)
+static void print_event_json(struct json_writer *w, const struct tfs_event *t,
+			     const struct list_sym *sym)
 {
+	const struct probe *p = t->probe;
 	size_t k;
 
+	json_obj_begin(w);
+	json_str_field(w, "group", p->group);
+	json_str_field(w, "event", p->event);
+	json_str_field(w, "type", p->kind == PROBE_RETURN ? "r" : "p");
+	json_str_field(w, "path", p->path);
+	json_uint_field(w, "offset", p->offset);
+	json_str_field(w, "symbol", sym ? sym->name : NULL);
+	if (sym && sym->name)
+		json_uint_field(w, "symbol_offset", sym->add);
+	else
+		json_null_field(w, "symbol_offset");
+	if (p->has_ref_ctr)
+		json_uint_field(w, "ref_ctr_offset", p->ref_ctr_offset);
+	else
+		json_null_field(w, "ref_ctr_offset");
+	json_key(w, "args");
+	json_arr_begin(w);
 	for (k = 0; k < p->nargs; k++) {
 		char *a = probe_format_arg(&p->args[k]);
 
-		if (json) {
-			if (k)
-				fputs(", ", stdout);
-			json_str(stdout, a);
-		} else {
-			printf(" %s", a ? a : "?");
-		}
+		json_str(w, a);
 		free(a);
 	}
+	json_arr_end(w);
+	json_bool_field(w, "enabled", t->enabled);
+	json_uint_field(w, "hits", t->hits);
+	json_obj_end(w);
 }
 
 static void print_json(struct tfs_event *ev, const size_t *sel, size_t n,
-		       char **sym)
+		       const struct list_sym *sym)
 {
 	size_t i;
 
-	fputc('[', stdout);
-	for (i = 0; i < n; i++) {
-		const struct tfs_event *t = &ev[sel[i]];
-		const struct probe *p = t->probe;
+	json_arr_begin(cli_json());
+	for (i = 0; i < n; i++)
+		print_event_json(cli_json(), &ev[sel[i]], sym ? &sym[i] : NULL);
+	json_arr_end(cli_json());
+}
 
-		printf("%s{\"group\": ", i ? ",\n " : "");
-		json_str(stdout, p->group);
-		fputs(", \"event\": ", stdout);
-		json_str(stdout, p->event);
-		printf(", \"type\": \"%c\", \"path\": ", p->kind == PROBE_RETURN ? 'r' : 'p');
-		json_str(stdout, p->path);
-		printf(", \"offset\": %" PRIu64 ", \"symbol\": ", p->offset);
-		json_str(stdout, sym ? sym[i] : NULL);
-		if (p->has_ref_ctr)
-			printf(", \"ref_ctr_offset\": %" PRIu64, p->ref_ctr_offset);
-		else
-			fputs(", \"ref_ctr_offset\": null", stdout);
-		fputs(", \"args\": [", stdout);
-		print_args(p, true);
-		printf("], \"enabled\": %s, \"hits\": %lu}",
-		       t->enabled ? "true" : "false", t->hits);
-	}
-	fputs("]\n", stdout);
+/* SYMBOL+OFF of event @i, or "-" */
+static const char *sym_text(const struct list_sym *sym, size_t i, char *buf, size_t len)
+{
+	if (!sym || !sym[i].name)
+		return "-";
+	snprintf(buf, len, "%s+%" PRIu64, sym[i].name, sym[i].add);
+	return buf;
 }
 
 static void print_text(struct tfs_event *ev, const size_t *sel, size_t n,
-		       char **sym)
+		       const struct list_sym *sym)
 {
 	int wname = 11, wplace = 11, wsym = 6;
-	char place[4200];
+	char place[4200], sbuf[4200];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -113,8 +121,9 @@ static void print_text(struct tfs_event *ev, const size_t *sel, size_t n,
 		l = snprintf(place, sizeof(place), "%s:0x%" PRIx64, p->path, p->offset);
 		if (l > wplace)
 			wplace = l;
-		if (sym && sym[i] && (int)strlen(sym[i]) > wsym)
-			wsym = (int)strlen(sym[i]);
+		l = (int)strlen(sym_text(sym, i, sbuf, sizeof(sbuf)));
+		if (l > wsym)
+			wsym = l;
 	}
 	printf("%-*s TYPE %-*s %-*s STATE    %8s ARGS\n", wname, "GROUP/EVENT",
 	       wplace, "PATH:OFFSET", wsym, "SYMBOL", "HITS");
@@ -122,14 +131,20 @@ static void print_text(struct tfs_event *ev, const size_t *sel, size_t n,
 		const struct tfs_event *t = &ev[sel[i]];
 		const struct probe *p = t->probe;
 		char name[2 * PROBE_MAX_EVENT_NAME + 2];
+		size_t k;
 
 		snprintf(name, sizeof(name), "%s/%s", p->group, p->event);
 		snprintf(place, sizeof(place), "%s:0x%" PRIx64, p->path, p->offset);
 		printf("%-*s %-4s %-*s %-*s %-8s %8lu", wname, name,
 		       p->kind == PROBE_RETURN ? "r" : "p", wplace, place, wsym,
-		       sym && sym[i] ? sym[i] : "-",
+		       sym_text(sym, i, sbuf, sizeof(sbuf)),
 		       t->enabled ? "enabled" : "disabled", t->hits);
-		print_args(p, false);
+		for (k = 0; k < p->nargs; k++) {
+			char *a = probe_format_arg(&p->args[k]);
+
+			printf(" %s", a ? a : "?");
+			free(a);
+		}
 		putchar('\n');
 	}
 }
@@ -140,7 +155,7 @@ int cmd_list(int argc, char **argv)
 	struct tfs_event *ev = NULL;
 	size_t n = 0, nsel = 0, i;
 	size_t *sel = NULL;
-	char **sym = NULL;
+	struct list_sym *sym = NULL;
 	int ret, status = EXIT_FAIL;
 
 	if (cli_parse(&list_argp, argc, argv, &o))
@@ -173,7 +188,7 @@ int cmd_list(int argc, char **argv)
 	status = EXIT_OK;
 out_free:
 	for (i = 0; sym && i < nsel; i++)
-		free(sym[i]);
+		free(sym[i].name);
 	free(sym);
 	free(sel);
 	tfs_events_free(ev, n);

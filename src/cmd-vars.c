@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
 
@@ -52,50 +53,101 @@ static const struct argp vars_argp = {
 	cli_children, NULL, NULL
 };
 
-static void print_var(const struct resolve_dwarf_var *v, bool first)
-{
-	const char *kind = v->param ? "param" : v->global ? "static" : "local";
+/* The variables of each place, found before anything is printed: a
+ * failure at a later place leaves one error, not half a document. */
+struct place_vars {
+	struct resolve_dwarf_var *vs;
+	size_t n;
+};
 
-	if (!g_opts.json) {
-		printf("  %-6s %-24s %-16s %s\n", kind, v->type, v->name,
-		       v->fetch ? v->fetch : v->why);
-		return;
-	}
-	printf("%s{\"name\": ", first ? "" : ", ");
-	json_str(stdout, v->name);
-	printf(", \"type\": ");
-	json_str(stdout, v->type);
-	printf(", \"kind\": \"%s\", \"fetch\": ", kind);
-	json_str(stdout, v->fetch);
-	printf(", \"why\": ");
-	json_str(stdout, v->why);
-	putchar('}');
+static const char *var_kind(const struct resolve_dwarf_var *v)
+{
+	return v->param ? "param" : v->global ? "static" : "local";
 }
 
-static int show_place(struct resolve_dwarf *d, const struct resolve_loc *loc, bool first)
+static void place_json(struct json_writer *w, const struct resolve_loc *loc,
+		       const struct place_vars *pv)
 {
-	struct resolve_dwarf_var *vs = NULL;
-	size_t n = 0, i;
-	int ret = resolve_dwarf_vars(d, loc, &vs, &n);
+	size_t i;
 
-	if (ret)
-		return ret;
-	if (g_opts.json) {
-		printf("%s{\"symbol\": ", first ? "" : ", ");
-		json_str(stdout, loc->symbol);
-		printf(", \"symbol_offset\": %" PRIu64 ", \"offset\": %" PRIu64
-		       ", \"address\": %" PRIu64 ", \"vars\": [", loc->add, loc->offset,
-		       loc->addr);
-	} else {
-		printf("%s%s+%" PRIu64 " (offset %#" PRIx64 "):\n", first ? "" : "\n",
-		       loc->symbol ? loc->symbol : "?", loc->add, loc->offset);
+	json_obj_begin(w);
+	json_str_field(w, "symbol", loc->symbol);
+	json_uint_field(w, "symbol_offset", loc->add);
+	json_uint_field(w, "offset", loc->offset);
+	json_uint_field(w, "address", loc->addr);
+	json_key(w, "vars");
+	json_arr_begin(w);
+	for (i = 0; i < pv->n; i++) {
+		const struct resolve_dwarf_var *v = &pv->vs[i];
+
+		json_obj_begin(w);
+		json_str_field(w, "name", v->name);
+		json_str_field(w, "type", v->type);
+		json_str_field(w, "kind", var_kind(v));
+		json_str_field(w, "fetch", v->fetch);
+		json_str_field(w, "why", v->why);
+		json_obj_end(w);
 	}
-	for (i = 0; i < n; i++)
-		print_var(&vs[i], i == 0);
+	json_arr_end(w);
+	json_obj_end(w);
+}
+
+static void place_text(const struct resolve_loc *loc, const struct place_vars *pv, bool first)
+{
+	size_t i;
+
+	printf("%s%s+%" PRIu64 " (offset %#" PRIx64 "):\n", first ? "" : "\n",
+	       loc->symbol ? loc->symbol : "?", loc->add, loc->offset);
+	for (i = 0; i < pv->n; i++) {
+		const struct resolve_dwarf_var *v = &pv->vs[i];
+
+		printf("  %-6s %-24s %-16s %s\n", var_kind(v), v->type, v->name,
+		       v->fetch ? v->fetch : v->why);
+	}
+}
+
+static void print_places(const struct resolve_loc *locs, const struct place_vars *pv, size_t n)
+{
+	size_t i;
+
 	if (g_opts.json)
-		printf("]}");
-	resolve_dwarf_vars_free(vs, n);
-	return 0;
+		json_arr_begin(cli_json());
+	for (i = 0; i < n; i++) {
+		if (g_opts.json)
+			place_json(cli_json(), &locs[i], &pv[i]);
+		else
+			place_text(&locs[i], &pv[i], i == 0);
+	}
+	if (g_opts.json)
+		json_arr_end(cli_json());
+}
+
+/* The variables at each of @n places into *@pvp (freed by places_free()). */
+static int find_vars(struct resolve_dwarf *d, const char *spec, struct resolve_loc *locs,
+		     size_t n, struct place_vars **pvp)
+{
+	struct place_vars *pv = calloc(n ? n : 1, sizeof(*pv));
+	size_t i;
+	int ret = 0;
+
+	*pvp = pv;
+	if (!pv)
+		return -ENOMEM;
+	for (i = 0; i < n && !ret; i++) {
+		if (!resolve_dwarf_is_line(spec))
+			resolve_dwarf_prologue(d, &locs[i]);
+		ret = resolve_dwarf_vars(d, &locs[i], &pv[i].vs, &pv[i].n);
+	}
+	return ret;
+}
+
+static void places_free(struct place_vars *pv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; pv && i < n; i++)
+		resolve_dwarf_vars_free(pv[i].vs, pv[i].n);
+	free(pv);
 }
 
 int cmd_vars(int argc, char **argv)
@@ -105,10 +157,11 @@ int cmd_vars(int argc, char **argv)
 		.need = "name the place, as in 'uprobe vars ./app:main'",
 	} };
 	struct resolve_loc *locs = NULL;
+	struct place_vars *pv = NULL;
 	struct resolve_dwarf *d = NULL;
 	const char *spec = NULL;
 	char *path = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int ret, status = EXIT_FAIL;
 
 	if (cli_parse(&vars_argp, argc, argv, &o))
@@ -122,23 +175,19 @@ int cmd_vars(int argc, char **argv)
 		err("'%s': %s", o.target.v[0], resolve_dwarf_errmsg());
 		goto out_free;
 	}
-	if (g_opts.json)
-		fputc('[', stdout);
-	for (i = 0; i < n; i++) {
-		if (!resolve_dwarf_is_line(spec))
-			resolve_dwarf_prologue(d, &locs[i]);
-		ret = show_place(d, &locs[i], i == 0);
-		if (ret) {
-			if (g_opts.json)
-				printf("]\n");
-			err("'%s': %s", o.target.v[0], resolve_dwarf_errmsg());
-			goto out_free;
-		}
+	ret = find_vars(d, spec, locs, n, &pv);
+	if (ret == -ENOMEM) {
+		err_errno(ret, "'%s'", o.target.v[0]);
+		goto out_free;
 	}
-	if (g_opts.json)
-		printf("]\n");
+	if (ret) {
+		err("'%s': %s", o.target.v[0], resolve_dwarf_errmsg());
+		goto out_free;
+	}
+	print_places(locs, pv, n);
 	status = EXIT_OK;
 out_free:
+	places_free(pv, n);
 	resolve_locs_free(locs, n);
 	resolve_dwarf_close(d);
 	free(path);

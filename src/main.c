@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "util.h"
 
 enum cmd_flags {
 	NEEDS_TRACEFS	= 1 << 0,	/* tfs_init() before the command runs */
+	JSON_LINES	= 1 << 1,	/* --json: a document per line, errors as they come */
 };
 
 struct cmd {
@@ -29,8 +31,10 @@ static const struct cmd cmds[] = {
 	{ "clear", cmd_clear, "remove every uprobe event, or a group's", NEEDS_TRACEFS },
 	{ "enable", cmd_enable, "enable uprobe events at the top level", NEEDS_TRACEFS },
 	{ "disable", cmd_disable, "disable uprobe events at the top level", NEEDS_TRACEFS },
-	{ "stream", cmd_stream, "show every hit of uprobe events as it happens", NEEDS_TRACEFS },
-	{ "profile", cmd_profile, "show how often each uprobe event fired", NEEDS_TRACEFS },
+	{ "stream", cmd_stream, "show every hit of uprobe events as it happens",
+	  NEEDS_TRACEFS | JSON_LINES },
+	{ "profile", cmd_profile, "show how often each uprobe event fired",
+	  NEEDS_TRACEFS | JSON_LINES },
 	{ "funcs", cmd_funcs, "list the functions of a file that can be probed", 0 },
 	{ "vars", cmd_vars, "list the variables at a place, with types and locations", 0 },
 	{ "lines", cmd_lines, "list the source lines of a function that can be probed", 0 },
@@ -44,6 +48,7 @@ enum { OPT_TRACEFS = 0x100 };
 
 static const struct argp_option global_options[] = {
 	{ "json", 'j', NULL, 0, "Output JSON", -1 },
+	{ "pretty", 'p', NULL, 0, "Output indented JSON (implies --json)", -1 },
 	{ "verbose", 'v', NULL, 0, "Say more (repeat for more)", -1 },
 	{ "tracefs", OPT_TRACEFS, "DIR", 0, "Use the tracefs mounted at DIR", -1 },
 	{ 0 }
@@ -54,6 +59,10 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'j':
 		g_opts.json = true;
+		break;
+	case 'p':
+		g_opts.json = true;
+		g_opts.pretty = true;
 		break;
 	case 'v':
 		g_opts.verbose++;
@@ -141,12 +150,32 @@ static const struct cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+/* [{"name": "add", "summary": "..."}, ...] */
+static void help_json(void)
+{
+	struct json_writer *w = cli_json();
+	size_t i;
+
+	json_arr_begin(w);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		json_obj_begin(w);
+		json_str_field(w, "name", cmds[i].name);
+		json_str_field(w, "summary", cmds[i].summary);
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct cmd *c;
 	char *hargv[3];
 	size_t i;
 
+	if (argc < 2 && g_opts.json) {
+		help_json();
+		return EXIT_OK;
+	}
 	if (argc < 2) {
 		printf("Usage: uprobe [OPTION...] COMMAND [ARG...]\n\nCommands:\n");
 		for (i = 0; i < ARRAY_SIZE(cmds); i++)
@@ -166,13 +195,29 @@ static int cmd_help(int argc, char **argv)
 	return c->fn(2, hargv);
 }
 
-int main(int argc, char **argv)
+/*
+ * -j and -p anywhere before "--", looked for before parsing: a usage error
+ * met before argp reaches them still comes out as JSON.
+ */
+static void prescan_json(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			g_opts.json = true;
+		if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			g_opts.json = g_opts.pretty = true;
+	}
+}
+
+static int run(int argc, char **argv)
 {
 	struct main_args a = { .cmd_index = -1 };
 	const struct cmd *c;
 
 	argp_err_exit_status = EXIT_USAGE;
-	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+	cli_argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
 	if (a.cmd_index < 0)
 		return EXIT_USAGE;
 	c = find_cmd(argv[a.cmd_index]);
@@ -183,5 +228,16 @@ int main(int argc, char **argv)
 	}
 	g_cmd = c->name;
 	g_needs_tracefs = c->flags & NEEDS_TRACEFS;
+	g_json_lines = c->flags & JSON_LINES;
 	return c->fn(argc - a.cmd_index, argv + a.cmd_index);
+}
+
+int main(int argc, char **argv)
+{
+	int status;
+
+	prescan_json(argc, argv);
+	status = run(argc, argv);
+	cli_json_finish();
+	return status;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The one error printer, JSON strings, and what the commands share. */
+/* The one error printer, its JSON, and what the commands share. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
 #include "stream.h"
@@ -26,17 +27,101 @@ static void vprefix(FILE *f, const char *fmt, va_list ap)
 	vfprintf(f, fmt, ap);
 }
 
-static void vjson_error(const char *fmt, va_list ap)
+/*
+ * With --json, what the command says goes in one document on stdout: the
+ * errors wait here until the command's document takes them ("errors"
+ * beside its results) or, when it has none, main() prints them alone as
+ * {"error": ...}. Commands that print a document per line (stream,
+ * profile) have theirs printed as they come.
+ */
+static char **json_errs;
+static size_t njson_errs;
+bool g_json_lines;
+static struct json_writer *jw;
+
+struct json_writer *cli_json(void)
 {
-	char *s = NULL;
+	if (!jw)
+		jw = json_new(stdout, g_opts.pretty);
+	if (!jw) {
+		fputs("uprobe: out of memory\n", stderr);
+		exit(EXIT_FAIL);
+	}
+	return jw;
+}
+
+static void json_error_now(const char *msg)
+{
+	struct json_writer *w = cli_json();
+
+	json_obj_begin(w);
+	json_str_field(w, "error", msg);
+	json_obj_end(w);
+	fflush(stdout);
+}
+
+static void json_error(const char *fmt, va_list ap)
+{
+	char *s = NULL, **t;
 
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
-	fputs("{\"error\": ", stdout);
-	json_str(stdout, s ? s : "out of memory");
-	fputs("}\n", stdout);
+	if (g_json_lines) {
+		json_error_now(s ? s : "out of memory");
+		free(s);
+		return;
+	}
+	t = realloc(json_errs, (njson_errs + 1) * sizeof(*t));
+	if (!t) {
+		free(s);
+		return;
+	}
+	json_errs = t;
+	json_errs[njson_errs++] = s ? s : strdup("out of memory");
+}
+
+static void json_errs_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < njson_errs; i++)
+		free(json_errs[i]);
+	free(json_errs);
+	json_errs = NULL;
+	njson_errs = 0;
+}
+
+void cli_json_errors(struct json_writer *w)
+{
+	size_t i;
+
+	if (!njson_errs)
+		return;
+	json_key(w, "errors");
+	json_arr_begin(w);
+	for (i = 0; i < njson_errs; i++)
+		json_str(w, json_errs[i]);
+	json_arr_end(w);
+	json_errs_clear();
+}
+
+void cli_json_finish(void)
+{
+	struct json_writer *w;
+
+	if (!g_opts.json || !njson_errs)
+		goto out;
+	w = cli_json();
+	json_obj_begin(w);
+	json_str_field(w, "error", json_errs[0]);
+	if (njson_errs > 1)
+		cli_json_errors(w);
+	json_obj_end(w);
+	json_errs_clear();
+out:
 	fflush(stdout);
-	free(s);
+	json_free(jw);
+	jw = NULL;
 }
 
 void err(const char *fmt, ...)
@@ -48,7 +133,7 @@ void err(const char *fmt, ...)
 		va_list aq;
 
 		va_copy(aq, ap);
-		vjson_error(fmt, aq);
+		json_error(fmt, aq);
 		va_end(aq);
 	}
 	vprefix(stderr, fmt, ap);
@@ -223,7 +308,84 @@ error_t cli_args_parse(int key, char *arg, struct argp_state *state)
 	return cli_args_key(state->input, key, arg, state);
 }
 
-int cli_parse(const struct argp *argp, int argc, char **argv, void *input)
+/*
+ * While argp parses, stderr is a buffer: when argp exits on a usage error
+ * (its own message, getopt's "invalid option", or argp_error()'s), the
+ * text still goes to stderr, and with --json its first line is also the
+ * command's one document, {"error": ...}. glibc lets a program assign
+ * stderr.
+ */
+static FILE *real_stderr;
+static char *usage_text;
+static size_t usage_len;
+
+static void usage_json(const char *text)
+{
+	const char *colon = strstr(text, ": ");
+	char *msg;
+
+	if (strncmp(text, "Usage: ", 7) == 0)
+		colon = NULL;	/* argp_usage(): the usage line is the message */
+	msg = strndup(colon ? colon + 2 : text, strcspn(colon ? colon + 2 : text, "\n"));
+	if (msg && !colon)
+		msg[0] = 'u';	/* "usage: uprobe [OPTION...] ..." */
+	json_error_now(msg ? msg : "usage error");
+	free(msg);
+}
+
+static void usage_end(void)
+{
+	if (!real_stderr)
+		return;
+	fclose(stderr);
+	stderr = real_stderr;
+	real_stderr = NULL;
+	if (usage_len)
+		fwrite(usage_text, 1, usage_len, stderr);
+	free(usage_text);
+	usage_text = NULL;
+	usage_len = 0;
+}
+
+/* atexit: argp exits from inside argp_parse() */
+static void usage_exit(void)
+{
+	if (!real_stderr)
+		return;
+	fflush(stderr);
+	if (usage_len && g_opts.json)
+		usage_json(usage_text);
+	usage_end();
+}
+
+static void usage_begin(void)
+{
+	static bool registered;
+	FILE *f;
+
+	if (!registered && atexit(usage_exit) == 0)
+		registered = true;
+	fflush(stderr);
+	f = open_memstream(&usage_text, &usage_len);
+	if (!f)
+		return;
+	real_stderr = stderr;
+	stderr = f;
+}
+
+error_t cli_argp_parse(const struct argp *argp, int argc, char **argv, unsigned int flags,
+		       int *end, void *input)
+{
+	error_t ret;
+
+	usage_begin();
+	ret = argp_parse(argp, argc, argv, flags, end, input);
+	usage_end();
+	return ret;
+}
+
+int cli_parse_flags(const struct argp *argp, unsigned int flags, int argc, char **argv,
+		    void *input)
 {
 	char name[64];
 	char *save = argv[0];
@@ -231,51 +393,37 @@ int cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 
 	snprintf(name, sizeof(name), "uprobe %s", g_cmd);
 	argv[0] = name;
-	ret = argp_parse(argp, argc, argv, 0, NULL, input);
+	ret = cli_argp_parse(argp, argc, argv, flags, NULL, input);
 	argv[0] = save;
 	if (ret)
 		return ret;
 	return g_needs_tracefs && cli_tracefs() ? -1 : 0;
 }
 
-void json_strn(FILE *f, const char *s, size_t n)
+int cli_parse(const struct argp *argp, int argc, char **argv, void *input)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
-
-	fputc('"', f);
-	for (i = 0; i < n; i++) {
-		unsigned char c = p[i];
-
-		switch (c) {
-		case '"':  fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		default:
-			/* control bytes and bytes >= 0x80 as \u00XX: always
-			 * valid JSON, and each byte comes back as it was */
-			if (c < 0x20 || c >= 0x7f) {
-				fputs("\\u00", f);
-				fputc(hex[c >> 4], f);
-				fputc(hex[c & 15], f);
-			} else {
-				fputc(c, f);
-			}
-		}
-	}
-	fputc('"', f);
+	return cli_parse_flags(argp, 0, argc, argv, input);
 }
 
-void json_str(FILE *f, const char *s)
+/* {"<verb>": ["GROUP/EVENT", ...], "errors": [...]} */
+static void print_done(const struct tfs_event *ev, const size_t *sel, size_t n,
+		       const char *verb)
 {
-	if (!s) {
-		fputs("null", f);
-		return;
+	struct json_writer *w = cli_json();
+	char name[2 * PROBE_MAX_EVENT_NAME + 2];
+	size_t i;
+
+	json_obj_begin(w);
+	json_key(w, verb);
+	json_arr_begin(w);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s/%s", ev[sel[i]].probe->group,
+			 ev[sel[i]].probe->event);
+		json_str(w, name);
 	}
-	json_strn(f, s, strlen(s));
+	json_arr_end(w);
+	cli_json_errors(w);
+	json_obj_end(w);
 }
 
 static bool same_event(const struct probe *a, const struct probe *b)
@@ -339,8 +487,6 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 		failed = 1;
 		goto out_free;
 	}
-	if (g_opts.json)
-		printf("{\"%s\": [", verb);
 	for (i = 0; i < nsel; i++) {
 		const struct probe *p = ev[sel[i]].probe;
 
@@ -350,19 +496,13 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 			failed++;
 			continue;
 		}
-		if (g_opts.json) {
-			char name[2 * PROBE_MAX_EVENT_NAME + 2];
-
-			snprintf(name, sizeof(name), "%s/%s", p->group, p->event);
-			fputs(done ? ", " : "", stdout);
-			json_str(stdout, name);
-		} else {
+		if (!g_opts.json)
 			printf("%s %s/%s\n", verb, p->group, p->event);
-		}
-		done++;
+		sel[done++] = sel[i];
 	}
-	if (g_opts.json)
-		printf("]}\n");
+	/* nothing done for a reason: the errors alone, from main() */
+	if (g_opts.json && (done || !failed))
+		print_done(ev, sel, done, verb);
 out_free:
 	free(sel);
 	tfs_events_free(ev, n);

@@ -26,14 +26,16 @@ run "$UPROBE" add --usage
 expect_match "--usage names the command" "$out" "^Usage: uprobe add "
 run "$UPROBE" add
 expect_eq "add without target: exit 64" "$rc" 64
-expect_match "add without target: says so" "$errout" "uprobe add: a target is needed"
+expect_match "add without target: says so" "$errout" "^uprobe add: a target is needed, such as /bin/bash:readline$"
 run "$UPROBE" add -g 1bad "$FIX:func_a"
 expect_eq "bad group name: exit 64" "$rc" 64
-expect_match "bad group name: named" "$errout" "'1bad' is not a valid group name"
+expect_match "bad group name: named" "$errout" "^uprobe add: '1bad' is not a valid group name \(a C identifier of at most 63 characters\)$"
 run "$UPROBE" add --max-probes 0 "$FIX:func_a"
 expect_eq "bad --max-probes: exit 64" "$rc" 64
+expect_match "bad --max-probes: says why" "$errout" "^uprobe add: --max-probes takes a positive number, not '0'$"
 run "$UPROBE" add --bogus "$FIX:func_a"
 expect_eq "unknown option: exit 64" "$rc" 64
+expect_match "unknown option: named" "$errout" "^uprobe add: unrecognized option '--bogus'$"
 
 run "$UPROBE" add -n "$FIX:func_a" %di '+0(%si):string'
 expect_eq "dry run" "$rc" 0
@@ -53,24 +55,38 @@ assert a[0]["args"] == ["%di"] and isinstance(a[0]["offset"], int)' "$out"
 
 run "$UPROBE" add -n /nonexistent/prog:main
 expect_eq "missing file: exit 1" "$rc" 1
-expect_match "missing file: named" "$errout" "/nonexistent/prog"
+expect_match "missing file: named" "$errout" "^uprobe add: '/nonexistent/prog': no such file$"
 run "$UPROBE" --json add -n /nonexistent/prog:main
 check "errors with --json are {\"error\": ...}" python3 -c '
 import json, sys
 e = json.loads(sys.argv[1]); assert list(e) == ["error"] and e["error"]' "$out"
 run "$UPROBE" add -n "$FIX:func_a" $'%di\np:evil/x /bin/sh:0x0'
 expect_eq "a newline in an arg is refused" "$rc" 1
+expect_match "and told why" "$errout" "^p:evil/x /bin/sh:0x0': a line break would start a second definition$"
 run "$UPROBE" add -n "$FIX:func_a" 'a b=%di'
 expect_eq "a space in an arg is refused" "$rc" 1
+expect_match "and told why" "$errout" "^uprobe add: 'a b=%di': no variable 'a' at func_a; 'uprobe vars' lists what is there$"
 mkdir -p "$OUT/with space" && cp "$FIX" "$OUT/with space/t"
 run "$UPROBE" add -n "$OUT/with space/t:func_a"
 expect_eq "a path with a space is refused" "$rc" 1
-expect_match "and told why" "$errout" "space"
+expect_match "and told why" "$errout" "path '$OUT/with space/t' has white space: the kernel's uprobe_events format cannot carry it"
 run "$UPROBE" add -n "$FIX:func_a" '$arg1'
 expect_eq "kernel-only \$argN refused" "$rc" 1
-expect_match "and told why" "$errout" "uprobe|kprobe"
+expect_match "and told why" "$errout" "^uprobe add: '\\\$arg1' is only for kprobes and fprobes; uprobes read registers: use %di, %si"
 run "$UPROBE" add -n "$FIX:func_a" '%zz'
 expect_match "caret under the bad token" "$errout" "^  %zz$"
+
+# after TARGET every word is a fetch-arg, one that starts with '-' too
+run "$UPROBE" add -n "$FIX:func_a" '-8(%sp):u64' %di
+expect_eq "a fetch-arg starting with '-'" "$rc" 0
+expect_match "is the probe's" "$out" "^p:uprobes/func_a $FIX:0x[0-9a-f]+ -8\(%sp\):u64 %di$"
+run "$UPROBE" add -n "$FIX:func_a" -- '-8(%sp):u64'
+expect_match "'--' after TARGET still works" "$out" "^p:uprobes/func_a $FIX:0x[0-9a-f]+ -8\(%sp\):u64$"
+run "$UPROBE" add -n -g mine -- "$FIX:func_a" '-8(%sp):u64'
+expect_match "options and '--' before TARGET" "$out" "^p:mine/func_a $FIX:0x[0-9a-f]+ -8\(%sp\):u64$"
+run "$UPROBE" add -n "$FIX:func_a" -r
+expect_eq "an option after TARGET is a fetch-arg" "$rc" 1
+expect_match "and the hint says so" "$errout" "hint: options go before TARGET; after it every word is a fetch-arg"
 
 run "$UPROBE" --tracefs "$OUT" list
 expect_eq "--tracefs that is not tracefs: exit 1" "$rc" 1

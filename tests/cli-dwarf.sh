@@ -66,4 +66,20 @@ for c in lines vars; do
 	expect_eq "$c: a target without a colon is a usage error" "$rc" 64
 	expect_match "$c: and says what it wants" "$errout" "want PATH:FUNC"
 done
+
+# fetch-args named after the same last member get distinct names
+DV=$OUT/dwarf-vars-O0
+cc_fixture "$DV" "$TESTS_DIR/fixtures/dwarf-vars.c" -O0 || fail "build dwarf-vars"
+run "$UPROBE" add -n "$DV:handle" 'r->in.depth' 'r->pin->depth' 'r->pin->label' 'r->in.label'
+expect_eq "same member twice: no clash" "$rc" 0
+expect_match "named depth, depth_1, label, label_1" "$out" \
+	"^p:uprobes/handle $DV:0x[0-9a-f]+ depth=[^ ]+:s16 depth_1=[^ ]+:s16 label=[^ ]+:string label_1=[^ ]+:string$"
+run "$UPROBE" add -n "$DV:handle" 'depth=r->in.depth' 'r->pin->depth' 'depth_1=%di'
+expect_eq "a name the user gave is kept, and taken into account" "$rc" 1
+expect_match "the user's own clash is theirs to fix" "$errout" "argument name 'depth_1' is used twice"
+run "$UPROBE" --json add -n "$DV:handle" 'r->pin->depth' 'r->in.depth'
+check "add --json shows the names given" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])[0]["args"]
+assert [x.split("=")[0] for x in a] == ["depth", "depth_1"], a' "$out"
 finish

@@ -64,9 +64,9 @@ g, fix, text = sys.argv[1], sys.argv[2], sys.argv[3]
 ev = {e["event"]: e for e in json.loads(text) if e["group"] == g}
 a = ev["func_a"]
 assert set(a) == {"group", "event", "type", "path", "offset", "symbol",
-                  "ref_ctr_offset", "args", "enabled", "hits"}, a
+                  "symbol_offset", "ref_ctr_offset", "args", "enabled", "hits"}, a
 assert a["type"] == "p" and a["path"] == fix and isinstance(a["offset"], int)
-assert a["symbol"] == "func_a+0" and a["args"] == ["arg1=%di"]
+assert a["symbol"] == "func_a" and a["symbol_offset"] == 0 and a["args"] == ["arg1=%di"]
 assert a["enabled"] is True and a["hits"] == 7 and a["ref_ctr_offset"] is None
 r = ev["func_a__return"]
 assert r["type"] == "r" and r["hits"] == 7
@@ -85,8 +85,32 @@ expect_nomatch "del removed it" "$(cat "$TRACEFS/uprobe_events")" "^p:$G/func_a 
 run "$UPROBE" del "$G/no_such_event"
 expect_eq "del of an unknown event fails" "$rc" 1
 expect_match "and says which" "$errout" "no uprobe event matches '$G/no_such_event'"
+run "$UPROBE" --json disable "$G/func_a__return" "$G/no_such_event"
+expect_eq "disable --json, partly done: exit 2" "$rc" 2
+check "partly done: one document, with the errors beside what was done" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["disabled"] == [sys.argv[2] + "/func_a__return"], d
+assert d["errors"] == ["no uprobe event matches %r" % (sys.argv[2] + "/no_such_event")], d' "$out" "$G"
 run "$UPROBE" del "$G/func_a_1" "$G/no_such_event"
 expect_eq "del, partly done: exit 2" "$rc" 2
+
+# a fetch-arg that starts with '-', right after TARGET
+run "$UPROBE" add -g "$G" -e neg "$FIX:func_a" '-8(%sp):u64'
+expect_eq "add a fetch-arg starting with '-'" "$rc" 0
+expect_match "the kernel has it" "$(cat "$TRACEFS/uprobe_events")" "^p:$G/neg $FIX:0x[0-9a-f]+ arg1=-8\(%sp\):u64$"
+run "$UPROBE" --json add -g "$G" -e negj "$FIX:func_a" '-8(%sp):u64'
+check "add --json: symbol and symbol_offset as list has them" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])[0]
+assert a["symbol"] == "func_a" and a["symbol_offset"] == 0 and a["added"] is True, a' "$out"
+run "$UPROBE" --json list "$G/negj"
+check "list --json: the same symbol and symbol_offset" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert len(a) == 1 and a[0]["symbol"] == "func_a" and a[0]["symbol_offset"] == 0, a' "$out"
+run "$UPROBE" del "$G/neg" "$G/negj"
+expect_eq "del both" "$rc" 0
 
 # a glob: one probe per match; dry run writes nothing
 run "$UPROBE" add -n -g "$G" "$FIX:func_*"

@@ -17,7 +17,7 @@ for c in $cmds; do
 	for o in $("$UPROBE" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
 		case $o in
 		--help|--usage|--version) continue ;;
-		--json|--verbose|--tracefs)	# global: uprobe.8 and the completion
+		--json|--pretty|--verbose|--tracefs)	# global: uprobe.8 and the completion
 			grep -q -- "${o//-/\\\\-}" man/uprobe.8 || say "uprobe.8 does not document $o"
 			continue ;;
 		esac

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The one JSON writer (see json.h). Fast enough for the stream: no
+ * allocation per value, unlocked stdio, runs of plain bytes in one write. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+#define JSON_MAX_DEPTH 64
+
+struct json_writer {
+	FILE *f;
+	bool pretty;
+	bool after_key;		/* a key was written: its value comes next */
+	unsigned int depth;
+	bool first[JSON_MAX_DEPTH];	/* nothing in the open container yet */
+};
+
+static const char hexdig[] = "0123456789abcdef";
+
+struct json_writer *json_new(FILE *f, bool pretty)
+{
+	struct json_writer *w = calloc(1, sizeof(*w));
+
+	if (!w) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	w->f = f;
+	w->pretty = pretty;
+	return w;
+}
+
+void json_free(struct json_writer *w)
+{
+	free(w);
+}
+
+FILE *json_file(const struct json_writer *w)
+{
+	return w->f;
+}
+
+unsigned int json_depth(const struct json_writer *w)
+{
+	return w->depth;
+}
+
+/* 0: printable ASCII as it is; else the letter after '\', or 'u' */
+static const char esc[256] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
+	['"'] = '"', ['\\'] = '\\',
+	[0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',
+	[0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u',
+	[0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u',
+	[0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u',
+	[0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u',
+	[0x1e] = 'u', [0x1f] = 'u',
+	[0x7f ... 0xff] = 'u',
+};
+
+void json_escape(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, run = 0;
+
+	putc_unlocked('"', f);
+	for (i = 0; i < n; i++) {
+		char e = esc[p[i]];
+
+		if (!e)
+			continue;
+		fwrite_unlocked(p + run, 1, i - run, f);
+		run = i + 1;
+		putc_unlocked('\\', f);
+		if (e != 'u') {
+			putc_unlocked(e, f);
+			continue;
+		}
+		fputs_unlocked("u00", f);
+		putc_unlocked(hexdig[p[i] >> 4], f);
+		putc_unlocked(hexdig[p[i] & 15], f);
+	}
+	fwrite_unlocked(p + run, 1, n - run, f);
+	putc_unlocked('"', f);
+}
+
+size_t json_escape_mem(char *dst, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *d = dst;
+	size_t i;
+
+	*d++ = '"';
+	for (i = 0; i < n; i++) {
+		char e = esc[p[i]];
+
+		if (!e) {
+			*d++ = (char)p[i];
+			continue;
+		}
+		*d++ = '\\';
+		if (e != 'u') {
+			*d++ = e;
+			continue;
+		}
+		memcpy(d, "u00", 3);
+		d[3] = hexdig[p[i] >> 4];
+		d[4] = hexdig[p[i] & 15];
+		d += 5;
+	}
+	*d++ = '"';
+	return d - dst;
+}
+
+static void newline(struct json_writer *w)
+{
+	unsigned int i;
+
+	putc_unlocked('\n', w->f);
+	for (i = 0; i < w->depth; i++)
+		fputs_unlocked("  ", w->f);
+}
+
+/* The open container's flag (past the depth limit: the deepest one's). */
+static bool *first(struct json_writer *w)
+{
+	return &w->first[(w->depth < JSON_MAX_DEPTH ? w->depth : JSON_MAX_DEPTH) - 1];
+}
+
+/* What comes before a value or a key: a comma, a newline and indentation. */
+static void sep(struct json_writer *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth == 0)
+		return;
+	if (!*first(w))
+		fputs_unlocked(w->pretty ? "," : ", ", w->f);
+	*first(w) = false;
+	if (w->pretty)
+		newline(w);
+}
+
+/* After a value: a document ends with a newline. */
+static void done(struct json_writer *w)
+{
+	if (w->depth == 0)
+		putc_unlocked('\n', w->f);
+}
+
+static void open_container(struct json_writer *w, char c)
+{
+	sep(w);
+	putc_unlocked(c, w->f);
+	if (w->depth < JSON_MAX_DEPTH)
+		w->first[w->depth] = true;
+	w->depth++;
+}
+
+static void close_container(struct json_writer *w, char c)
+{
+	bool empty;
+
+	if (w->depth == 0)
+		return;
+	empty = *first(w);
+	w->depth--;
+	if (w->pretty && !empty)
+		newline(w);
+	putc_unlocked(c, w->f);
+	done(w);
+}
+
+void json_obj_begin(struct json_writer *w)
+{
+	open_container(w, '{');
+}
+
+void json_obj_end(struct json_writer *w)
+{
+	close_container(w, '}');
+}
+
+void json_arr_begin(struct json_writer *w)
+{
+	open_container(w, '[');
+}
+
+void json_arr_end(struct json_writer *w)
+{
+	close_container(w, ']');
+}
+
+void json_key(struct json_writer *w, const char *key)
+{
+	sep(w);
+	json_escape(w->f, key, strlen(key));
+	fputs_unlocked(": ", w->f);
+	w->after_key = true;
+}
+
+/* A value that is plain text: a number, true, false, null. */
+static void raw(struct json_writer *w, const char *s, size_t n)
+{
+	sep(w);
+	fwrite_unlocked(s, 1, n, w->f);
+	done(w);
+}
+
+void json_strn(struct json_writer *w, const char *s, size_t n)
+{
+	sep(w);
+	json_escape(w->f, s, n);
+	done(w);
+}
+
+void json_str(struct json_writer *w, const char *s)
+{
+	if (s)
+		json_strn(w, s, strlen(s));
+	else
+		json_null(w);
+}
+
+/* @v in decimal at the end of @buf (24 bytes); returns where it starts. */
+static char *u64_dec(uint64_t v, char *end)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+void json_uint(struct json_writer *w, uint64_t v)
+{
+	char buf[24], *end = buf + sizeof(buf), *p = u64_dec(v, end);
+
+	raw(w, p, end - p);
+}
+
+void json_int(struct json_writer *w, int64_t v)
+{
+	char buf[24], *end = buf + sizeof(buf), *p;
+
+	p = u64_dec(v < 0 ? -(uint64_t)v : (uint64_t)v, end);
+	if (v < 0)
+		*--p = '-';
+	raw(w, p, end - p);
+}
+
+void json_hex(struct json_writer *w, uint64_t v)
+{
+	char buf[24], *end = buf + sizeof(buf), *p = end;
+
+	*--p = '"';
+	do {
+		*--p = hexdig[v & 15];
+		v >>= 4;
+	} while (v);
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	raw(w, p, end - p);
+}
+
+void json_double(struct json_writer *w, double v)
+{
+	char buf[32];
+	int n;
+
+	if (!isfinite(v)) {
+		json_null(w);
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%.9g", v);
+	raw(w, buf, n);
+}
+
+void json_bool(struct json_writer *w, bool v)
+{
+	if (v)
+		raw(w, "true", 4);
+	else
+		raw(w, "false", 5);
+}
+
+void json_null(struct json_writer *w)
+{
+	raw(w, "null", 4);
+}
+
+void json_str_field(struct json_writer *w, const char *key, const char *s)
+{
+	json_key(w, key);
+	json_str(w, s);
+}
+
+void json_int_field(struct json_writer *w, const char *key, int64_t v)
+{
+	json_key(w, key);
+	json_int(w, v);
+}
+
+void json_uint_field(struct json_writer *w, const char *key, uint64_t v)
+{
+	json_key(w, key);
+	json_uint(w, v);
+}
+
+void json_hex_field(struct json_writer *w, const char *key, uint64_t v)
+{
+	json_key(w, key);
+	json_hex(w, v);
+}
+
+void json_bool_field(struct json_writer *w, const char *key, bool v)
+{
+	json_key(w, key);
+	json_bool(w, v);
+}
+
+void json_null_field(struct json_writer *w, const char *key)
+{
+	json_key(w, key);
+	json_null(w);
+}
