@@ -44,15 +44,18 @@ static const struct cmd cmds[] = {
 const char *argp_program_version = "uprobe " UPROBE_VERSION;
 const char *argp_program_bug_address = NULL;
 
-enum { OPT_TRACEFS = 0x100 };
+enum { OPT_TRACEFS = 0x100, OPT_PRETTY };
 
-static const struct argp_option global_options[] = {
-	{ "json", 'j', NULL, 0, "Output JSON", -1 },
-	{ "pretty", 'p', NULL, 0, "Output indented JSON (implies --json)", -1 },
-	{ "verbose", 'v', NULL, 0, "Say more (repeat for more)", -1 },
-	{ "tracefs", OPT_TRACEFS, "DIR", 0, "Use the tracefs mounted at DIR", -1 },
+/* -p is --pretty before the command only: after it, commands take -p PID. */
+#define GLOBAL_OPTIONS(pretty_key)							\
+	{ "json", 'j', NULL, 0, "Output JSON", -1 },					\
+	{ "pretty", pretty_key, NULL, 0, "Output indented JSON (implies --json)", -1 },	\
+	{ "verbose", 'v', NULL, 0, "Say more (repeat for more)", -1 },			\
+	{ "tracefs", OPT_TRACEFS, "DIR", 0, "Use the tracefs mounted at DIR", -1 },	\
 	{ 0 }
-};
+
+static const struct argp_option top_options[] = { GLOBAL_OPTIONS('p') };
+static const struct argp_option global_options[] = { GLOBAL_OPTIONS(OPT_PRETTY) };
 
 static error_t global_parse(int key, char *arg, struct argp_state *state)
 {
@@ -61,6 +64,7 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 		g_opts.json = true;
 		break;
 	case 'p':
+	case OPT_PRETTY:
 		g_opts.json = true;
 		g_opts.pretty = true;
 		break;
@@ -78,6 +82,9 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp global_argp = { global_options, global_parse, NULL, NULL,
 				  NULL, NULL, NULL };
+
+static const struct argp top_argp = { top_options, global_parse, NULL, NULL,
+				     NULL, NULL, NULL };
 
 const struct argp_child cli_children[] = {
 	{ &global_argp, 0, "Global options:", 0 },
@@ -130,7 +137,7 @@ static char *main_help_filter(int key, const char *text, void *input)
 }
 
 static const struct argp_child main_children[] = {
-	{ &global_argp, 0, NULL, 0 },
+	{ &top_argp, 0, NULL, 0 },
 	{ 0 }
 };
 
@@ -196,18 +203,26 @@ static int cmd_help(int argc, char **argv)
 }
 
 /*
- * -j and -p anywhere before "--", looked for before parsing: a usage error
- * met before argp reaches them still comes out as JSON.
+ * -j, --json and --pretty anywhere before "--", -p only before the command
+ * (after it, -p is a command's --pid), looked for before parsing: a usage
+ * error met before argp reaches them still comes out as JSON.
  */
 static void prescan_json(int argc, char **argv)
 {
+	bool cmd_seen = false;
 	int i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-j") || !strcmp(a, "--json"))
 			g_opts.json = true;
-		if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+		else if (!strcmp(a, "--pretty") || (!cmd_seen && !strcmp(a, "-p")))
 			g_opts.json = g_opts.pretty = true;
+		else if (!cmd_seen && !strcmp(a, "--tracefs"))
+			i++;
+		else if (a[0] != '-')
+			cmd_seen = true;
 	}
 }
 
