@@ -29,6 +29,8 @@ static const struct cmd cmds[] = {
 	{ "clear", cmd_clear, "remove every uprobe event, or a group's", NEEDS_TRACEFS },
 	{ "enable", cmd_enable, "enable uprobe events at the top level", NEEDS_TRACEFS },
 	{ "disable", cmd_disable, "disable uprobe events at the top level", NEEDS_TRACEFS },
+	{ "trace", cmd_trace, "add probes, stream their events, remove them at the end",
+	  NEEDS_TRACEFS },
 	{ "stream", cmd_stream, "show every hit of uprobe events as it happens", NEEDS_TRACEFS },
 	{ "profile", cmd_profile, "show how often each uprobe event fired", NEEDS_TRACEFS },
 	{ "funcs", cmd_funcs, "list the functions of a file that can be probed", 0 },
