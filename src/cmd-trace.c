@@ -124,8 +124,19 @@ static int build_probe(struct trace *t, struct trace_probe *tp, bool ret)
 		status = add_places(&tp->o, &tp->r);
 	if (status == EXIT_OK)
 		status = add_build(&tp->o, &tp->r);
+	return status;
+}
+
+/* @tp, PROBE @i of the user's, split and built; notes which on failure. */
+static int split_build(struct trace *t, struct trace_probe *tp, size_t i, bool ret)
+{
+	int status = split_probe(tp);
+
+	if (status == EXIT_OK)
+		status = build_probe(t, tp, ret);
 	if (status != EXIT_OK)
-		note("in PROBE %zu, '%s'", (size_t)(tp - t->tp) + 1, tp->text);
+		note("in PROBE %zu, '%s'%s", i + 1, tp->text,
+		     ret ? ", building its return probe for --latency" : "");
 	return status;
 }
 
@@ -186,9 +197,7 @@ static int pair_returns(struct trace *t)
 		}
 		*rp = (struct trace_probe){ .text = tp->text };
 		t->ntp++;
-		status = split_probe(rp);
-		if (status == EXIT_OK)
-			status = build_probe(t, rp, true);
+		status = split_build(t, rp, i, true);
 		if (status != EXIT_OK)
 			return status;
 		keep_pairs(t, rp);
@@ -316,9 +325,7 @@ static int build_all(struct trace *t)
 	for (i = 0; i < t->npv; i++) {
 		t->tp[i].text = t->pv[i];
 		t->ntp++;
-		status = split_probe(&t->tp[i]);
-		if (status == EXIT_OK)
-			status = build_probe(t, &t->tp[i], false);
+		status = split_build(t, &t->tp[i], i, false);
 		if (status != EXIT_OK)
 			return status;
 	}
