@@ -19,6 +19,8 @@
 
 /* The prefix of uprobe's private instances; the rest is the owner's pid. */
 #define TFS_INSTANCE_PREFIX	"uprobe-"
+/* The prefix of the groups uprobe trace makes for itself; the rest is its pid. */
+#define TFS_TRACE_GROUP_PREFIX	"uprobe_trace_"
 
 /* One uprobe event as the kernel holds it. */
 struct tfs_event {
@@ -224,5 +226,17 @@ int tfs_instance_enable(struct tfs_instance *ti, const char *group,
  * Return: the number removed, or -errno.
  */
 int tfs_reap_instances(void);
+
+/**
+ * tfs_reap_groups() - remove the events of every group named
+ * @prefix<pid> (e.g. TFS_TRACE_GROUP_PREFIX) whose process is gone (a
+ * trace killed with SIGKILL) or is now another program than uprobe. The
+ * group of our own pid counts as gone: a process calls this before it
+ * makes its own. Call tfs_reap_instances() first: an event enabled in a
+ * dead stream's instance is disabled here, but the instance stays.
+ *
+ * Return: the number of events removed, or -errno.
+ */
+int tfs_reap_groups(const char *prefix);
 
 #endif

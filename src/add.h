@@ -42,6 +42,15 @@ struct add_run {
 	size_t n;		/* probes built */
 };
 
+/* The steps of add, in order, each printing why it fails and returning the
+ * exit status; uprobe trace runs them too. Set @r->feat first. */
+/* @o->target parsed into @r->t, its file found and opened. */
+int add_open(struct add_opts *o, struct add_run *r);
+/* Where the probes go, into @r->locs. */
+int add_places(struct add_opts *o, struct add_run *r);
+/* Frees what the steps made in @o and @r (not @r itself). */
+void add_free(struct add_opts *o, struct add_run *r);
+
 /* One probe per place of @r, in memory, into @r->probes (the first @r->n
  * built); prints why on failure. Returns the exit status. */
 int add_build(struct add_opts *o, struct add_run *r);

@@ -125,6 +125,7 @@ int cmd_clear(int argc, char **argv);
 int cmd_enable(int argc, char **argv);
 int cmd_disable(int argc, char **argv);
 int cmd_stream(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_funcs(int argc, char **argv);
 int cmd_vars(int argc, char **argv);

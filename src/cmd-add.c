@@ -265,7 +265,7 @@ static int apply(struct add_opts *o, struct probe **probes, size_t n,
 }
 
 /* The target parsed, its file found and opened; returns the exit status. */
-static int add_open(struct add_opts *o, struct add_run *r)
+int add_open(struct add_opts *o, struct add_run *r)
 {
 	struct resolve_target *t = &r->t;
 
@@ -299,7 +299,7 @@ static int add_open(struct add_opts *o, struct add_run *r)
 }
 
 /* Where the probes go, each moved past the prologue where that is due. */
-static int add_places(struct add_opts *o, struct add_run *r)
+int add_places(struct add_opts *o, struct add_run *r)
 {
 	const struct resolve_target *t = &r->t;
 	int ret = locate(o, &r->t, r->e, &r->locs, &r->nlocs);
@@ -322,7 +322,7 @@ static int add_places(struct add_opts *o, struct add_run *r)
 	return EXIT_OK;
 }
 
-static void add_free(struct add_opts *o, struct add_run *r)
+void add_free(struct add_opts *o, struct add_run *r)
 {
 	size_t i;
 

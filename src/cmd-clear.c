@@ -54,6 +54,8 @@ int cmd_clear(int argc, char **argv)
 
 	if (cli_parse(&clear_argp, argc, argv, &o))
 		return EXIT_FAIL;
+	tfs_reap_instances();	/* killed streams' and traces' leftovers */
+	tfs_reap_groups(TFS_TRACE_GROUP_PREFIX);
 	if (!o.group)
 		return cli_each_event(NULL, 0, NULL, tfs_remove, "removed");
 	snprintf(pat, sizeof(pat), "%s/*", o.group);

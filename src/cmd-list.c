@@ -161,6 +161,7 @@ int cmd_list(int argc, char **argv)
 	if (cli_parse(&list_argp, argc, argv, &o))
 		return EXIT_FAIL;
 	tfs_reap_instances();	/* a killed stream's events are enabled no more */
+	tfs_reap_groups(TFS_TRACE_GROUP_PREFIX);	/* and a killed trace's are gone */
 	ret = tfs_events(&ev, &n);
 	if (ret) {
 		err_errno(ret, "reading uprobe_events");

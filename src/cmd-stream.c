@@ -13,24 +13,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-stream.h"
 #include "stream.h"
 #include "tfs.h"
 #include "util.h"
 
 /* How long one wait lasts: what a slow event stream waits to be shown. */
 #define TICK_MS 100
-
-struct stream_args {
-	char **pat;
-	size_t npat;
-	char **cmd;		/* after "--" */
-	pid_t pid;
-	const char *filter;
-	double duration;
-	unsigned long count;
-	size_t buffer_kb;
-	bool latency, stack;
-};
 
 enum {
 	OPT_BUFFER = 'b', OPT_COUNT = 'c', OPT_DURATION = 'd', OPT_FILTER = 'f',
@@ -120,6 +109,10 @@ static error_t stream_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* The options alone, as a child of another command's argp (uprobe trace). */
+const struct argp stream_cmd_argp = { stream_options, stream_parse, NULL, NULL,
+				      NULL, NULL, NULL };
+
 static const struct argp stream_argp = {
 	stream_options, stream_parse, "[EVENT...] [-- CMD [ARG...]]",
 	"Show every hit of uprobe events as it happens, one line each (one "
@@ -149,7 +142,7 @@ static void on_signal(int sig, siginfo_t *si, void *uc)
 	signal_from_process = si && si->si_code == SI_USER;
 }
 
-static void set_signals(void)
+void stream_cmd_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 	struct sigaction sa;
@@ -324,14 +317,14 @@ static int loop(struct run *r)
 	}
 }
 
-static int setup(struct run *r, struct tfs_event *ev, const size_t *sel, size_t nsel)
+static int setup(struct run *r, struct probe *const *probes, size_t n)
 {
 	struct stream_args *a = r->a;
 	size_t i;
 	int ret;
 
-	for (i = 0; i < nsel; i++) {
-		ret = stream_add(r->s, ev[sel[i]].probe);
+	for (i = 0; i < n; i++) {
+		ret = stream_add(r->s, probes[i]);
 		if (ret) {
 			err_errno(ret, "%s", stream_errmsg());
 			return ret;
@@ -419,13 +412,13 @@ static int split_cmd(int argc, char **argv, struct stream_args *a)
 	return argc;
 }
 
-/* The arguments checked; 0, or the exit status to return. */
-static int parse_args(int argc, char **argv, struct stream_args *a)
+int stream_cmd_parse(const struct argp *argp, void *input, int argc, char **argv,
+		     struct stream_args *a)
 {
 	int nargs = split_cmd(argc, argv, a);
 	bool had_dashes = nargs < argc;
 
-	if (cli_parse(&stream_argp, nargs, argv, a))
+	if (cli_parse(argp, nargs, argv, input))
 		return EXIT_FAIL;
 	if (had_dashes && !a->cmd) {
 		err("nothing to run after '--'");
@@ -467,35 +460,24 @@ static int run_stream(struct run *r)
 	return status;
 }
 
-int cmd_stream(int argc, char **argv)
+int stream_cmd_run(struct stream_args *a, struct probe *const *probes, size_t n)
 {
-	struct stream_args a = { 0 };
-	struct run r = { .a = &a, .go_fd = -1 };
-	struct stream_opts so = { 0 };
-	struct tfs_event *ev = NULL;
-	size_t n = 0, nsel = 0, *sel = NULL;
+	struct run r = { .a = a, .go_fd = -1 };
+	struct stream_opts so = { .tracefs = tfs_dir(), .out_fd = STDOUT_FILENO,
+				  .json = g_opts.json, .latency = a->latency,
+				  .stack = a->stack, .buffer_kb = a->buffer_kb,
+				  .count = a->count };
 	bool started = false;
-	int status;
+	int status = EXIT_FAIL;
 
-	status = parse_args(argc, argv, &a);
-	if (status)
-		return status;
-	status = EXIT_FAIL;
-	tfs_reap_instances();	/* of streams killed by SIGKILL */
-	if (select_events(&a, &ev, &n, &sel, &nsel))
-		goto out_free;
-	so = (struct stream_opts){ .tracefs = tfs_dir(), .out_fd = STDOUT_FILENO,
-				   .json = g_opts.json, .latency = a.latency,
-				   .stack = a.stack, .buffer_kb = a.buffer_kb,
-				   .count = a.count };
 	fflush(stdout);
-	set_signals();
+	stream_cmd_signals();
 	r.s = stream_new(&so);
 	if (!r.s) {
 		err("%s", stream_errmsg()[0] ? stream_errmsg() : strerror(errno));
-		goto out_free;
+		return status;
 	}
-	started = setup(&r, ev, sel, nsel) == 0;
+	started = setup(&r, probes, n) == 0;
 	if (started)
 		status = run_stream(&r);
 	stream_free(r.s);
@@ -505,7 +487,36 @@ int cmd_stream(int argc, char **argv)
 		close(r.go_fd);	/* it exits without running CMD */
 		waitpid(r.child, NULL, 0);
 	}
+	return status;
+}
+
+int cmd_stream(int argc, char **argv)
+{
+	struct stream_args a = { 0 };
+	struct tfs_event *ev = NULL;
+	size_t n = 0, nsel = 0, *sel = NULL, i;
+	struct probe **probes = NULL;
+	int status;
+
+	status = stream_cmd_parse(&stream_argp, &a, argc, argv, &a);
+	if (status)
+		return status;
+	status = EXIT_FAIL;
+	/* of streams and traces killed by SIGKILL */
+	tfs_reap_instances();
+	tfs_reap_groups(TFS_TRACE_GROUP_PREFIX);
+	if (select_events(&a, &ev, &n, &sel, &nsel))
+		goto out_free;
+	probes = calloc(nsel, sizeof(*probes));
+	if (!probes) {
+		err_errno(-ENOMEM, "selecting events");
+		goto out_free;
+	}
+	for (i = 0; i < nsel; i++)
+		probes[i] = ev[sel[i]].probe;
+	status = stream_cmd_run(&a, probes, nsel);
 out_free:
+	free(probes);
 	free(sel);
 	tfs_events_free(ev, n);
 	return status;

@@ -31,6 +31,8 @@ static const struct cmd cmds[] = {
 	{ "clear", cmd_clear, "remove every uprobe event, or a group's", NEEDS_TRACEFS },
 	{ "enable", cmd_enable, "enable uprobe events at the top level", NEEDS_TRACEFS },
 	{ "disable", cmd_disable, "disable uprobe events at the top level", NEEDS_TRACEFS },
+	{ "trace", cmd_trace, "add probes, stream their events, remove them at the end",
+	  NEEDS_TRACEFS | JSON_LINES },
 	{ "stream", cmd_stream, "show every hit of uprobe events as it happens",
 	  NEEDS_TRACEFS | JSON_LINES },
 	{ "profile", cmd_profile, "show how often each uprobe event fired",

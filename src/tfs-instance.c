@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tracefs: uprobe's private instances (instances/uprobe-<pid>), their
- * settings, filters and enables, and the reaping of those whose owner is
- * gone, on top of libtracefs.
+ * settings, filters and enables, and the reaping of those, and of the
+ * private groups of uprobe trace, whose owner is gone, on top of libtracefs.
  *
  * Events are enabled with tracefs_event_file_write() rather than
  * tracefs_event_enable(): the latter takes regular expressions matched
@@ -259,18 +259,28 @@ static bool owner_gone(int pid)
 	return gone;
 }
 
-/* An instance of ours, named uprobe-<pid>, whose owner is gone. */
-static bool stale(const char *name)
+/* @name is @prefix<pid>, and that pid's process is gone: 0 when not, else
+ * the pid (@self: our own pid counts as gone). */
+static int stale_pid(const char *name, const char *prefix, bool self)
 {
-	size_t plen = strlen(TFS_INSTANCE_PREFIX);
+	size_t plen = strlen(prefix);
 	char *end;
 	long pid;
 
-	if (strncmp(name, TFS_INSTANCE_PREFIX, plen) != 0)
-		return false;
+	if (strncmp(name, prefix, plen) != 0 || name[plen] < '1' || name[plen] > '9')
+		return 0;
 	pid = strtol(name + plen, &end, 10);
-	return !*end && pid > 0 && pid <= INT_MAX && pid != getpid() &&
-	       owner_gone((int)pid);
+	if (*end || pid > INT_MAX)
+		return 0;
+	if (pid == getpid())
+		return self ? (int)pid : 0;
+	return owner_gone((int)pid) ? (int)pid : 0;
+}
+
+/* An instance of ours, named uprobe-<pid>, whose owner is gone. */
+static bool stale(const char *name)
+{
+	return stale_pid(name, TFS_INSTANCE_PREFIX, false) != 0;
 }
 
 int tfs_reap_instances(void)
@@ -292,4 +302,23 @@ int tfs_reap_instances(void)
 	}
 	tracefs_list_free(names);
 	return n;
+}
+
+int tfs_reap_groups(const char *prefix)
+{
+	struct tfs_event *ev;
+	size_t n, i;
+	int ret, done = 0;
+
+	ret = tfs_events(&ev, &n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		const char *group = tfs_group(ev[i].probe);
+
+		if (stale_pid(group, prefix, true) && tfs_remove(group, ev[i].probe->event) == 0)
+			done++;
+	}
+	tfs_events_free(ev, n);
+	return done;
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make demo` (after `make deps all`): builds a small program, adds probes on
-# it in a group of its own (entry with its arguments, return with the value),
+# `make demo` (after `make deps all`): builds a small program, traces it with
+# `uprobe trace` (probes added, streamed and removed in one command), then adds
+# probes on it in a group of its own (entry with its arguments, return with the value),
 # streams it under `uprobe stream -- ./demo`, shows `uprobe profile`, and
 # removes its probes again, also when something fails.
 set -u
@@ -20,10 +21,18 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 show() {
-	printf '\n\033[1m$ %s\033[0m\n' "$*"
+	local a line=
+	for a; do
+		[[ $a == *[[:space:]]* ]] && a="'$a'"
+		line+=" $a"
+	done
+	printf '\n\033[1m$%s\033[0m\n' "$line"
 	"$@"
 }
 status=0
+# one command: the probes live as long as the trace
+show "$UPROBE" trace --latency "$DEMO:count_vowels word=+0(%di):string times=%si:s32" \
+	-- "$DEMO" || status=1
 show "$UPROBE" add -g "$G" "$DEMO:count_vowels" 'word=+0(%di):string' 'times=%si:s32' &&
 show "$UPROBE" add -g "$G" -r "$DEMO:count_vowels" 'vowels=$retval:s32' &&
 show "$UPROBE" list "$G/*" &&
