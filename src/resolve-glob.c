@@ -182,6 +182,9 @@ int resolve_offset(struct resolve_elf *e, uint64_t off, struct resolve_loc *loc)
 
 	memset(loc, 0, sizeof(*loc));
 	resolve_clear_err();
+	if (off >= e->size)
+		return resolve_set_err(-ERANGE, "offset 0x%" PRIx64 " is past the end of the file "
+				       "(%zu bytes)", off, e->size);
 	if (resolve_elf_off_to_vaddr(e, off, &loc->addr)) {
 		resolve_set_err(-ERANGE, "offset 0x%" PRIx64 " is not inside an executable "
 				"segment of the file; executable ranges:", off);
