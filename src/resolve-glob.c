@@ -175,24 +175,34 @@ static bool func_at(struct resolve_elf *e, uint64_t addr, struct resolve_cand *o
 	return w.found;
 }
 
+/* Appends the executable ranges of the file to the error text. */
+static int exec_ranges(struct resolve_elf *e)
+{
+	size_t i;
+
+	resolve_add_err("; executable ranges:");
+	for (i = 0; i < e->phnum; i++)
+		if (e->phdr[i].p_type == PT_LOAD && (e->phdr[i].p_flags & PF_X))
+			resolve_add_err(" 0x%" PRIx64 "-0x%" PRIx64, e->phdr[i].p_offset,
+					e->phdr[i].p_offset + e->phdr[i].p_filesz);
+	return -ERANGE;
+}
+
 int resolve_offset(struct resolve_elf *e, uint64_t off, struct resolve_loc *loc)
 {
 	struct resolve_cand c;
-	size_t i;
 
 	memset(loc, 0, sizeof(*loc));
 	resolve_clear_err();
-	if (off >= e->size)
-		return resolve_set_err(-ERANGE, "offset 0x%" PRIx64 " is past the end of the file "
-				       "(%zu bytes)", off, e->size);
+	if (off >= e->size) {
+		resolve_set_err(-ERANGE, "offset 0x%" PRIx64 " is past the end of the file "
+				"(%zu bytes)", off, e->size);
+		return exec_ranges(e);
+	}
 	if (resolve_elf_off_to_vaddr(e, off, &loc->addr)) {
 		resolve_set_err(-ERANGE, "offset 0x%" PRIx64 " is not inside an executable "
-				"segment of the file; executable ranges:", off);
-		for (i = 0; i < e->phnum; i++)
-			if (e->phdr[i].p_type == PT_LOAD && (e->phdr[i].p_flags & PF_X))
-				resolve_add_err(" 0x%" PRIx64 "-0x%" PRIx64, e->phdr[i].p_offset,
-						e->phdr[i].p_offset + e->phdr[i].p_filesz);
-		return -ERANGE;
+				"segment of the file", off);
+		return exec_ranges(e);
 	}
 	loc->offset = off;
 	if (func_at(e, loc->addr, &c)) {

@@ -66,8 +66,7 @@ static int code_range(struct resolve_elf *e, const struct resolve_loc *loc, uint
 	}
 	if (!loc->symbol || loc->add > loc->addr)
 		return resolve_set_err(-ENOENT, "no function symbol holds offset 0x%" PRIx64
-				       ": where its instructions start is unknown (--force "
-				       "probes it unchecked)", loc->offset);
+				       ": where its instructions start is unknown", loc->offset);
 	*start = loc->addr - loc->add;
 	*len = loc->add + INSN_MAX;
 	return 0;
@@ -123,8 +122,7 @@ int resolve_check_insn(struct resolve_elf *e, const struct resolve_loc *loc, uin
 	resolve_clear_err();
 	if (e->ehdr.e_machine != EM_X86_64 || !e->is64)
 		return resolve_set_err(-ENOTSUP, "instruction boundaries are known for x86-64 "
-				       "code only, not for ELF machine %u (--force probes it "
-				       "unchecked)", e->ehdr.e_machine);
+				       "code only, not for ELF machine %u", e->ehdr.e_machine);
 	ret = code_range(e, loc, &start, &len);
 	if (ret)
 		return ret;
@@ -142,38 +140,52 @@ int resolve_check_insn(struct resolve_elf *e, const struct resolve_loc *loc, uin
 	if (ret == -ENOEXEC) {
 		place_name(loc, b, at, sizeof(at));
 		return resolve_set_err(-ENOEXEC, "the code does not decode as x86-64 at %s, "
-				       "before the place: its boundaries are unknown (--force "
-				       "probes it unchecked)", at);
+				       "before the place: its boundaries are unknown", at);
 	}
 	return ret;
 }
 
-/* Control bytes as \n, \t, \e or \xHH; a name cut short ends with "...". */
-void resolve_escape(const char *s, char *buf, size_t size)
+/* @c as it may be printed, into @out (up to 4 bytes); its length. */
+static size_t escape_one(unsigned char c, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t k = 0;
 
-	for (; *s && k + 8 < size; s++) {
-		unsigned char c = *s;
+	if (c >= 0x20 && c != 0x7f) {
+		out[0] = c;
+		return 1;
+	}
+	out[0] = '\\';
+	if (c == '\n' || c == '\t' || c == 033) {
+		out[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'e';
+		return 2;
+	}
+	out[1] = 'x';
+	out[2] = hex[c >> 4];
+	out[3] = hex[c & 15];
+	return 4;
+}
 
-		if (c >= 0x20 && c != 0x7f) {
-			buf[k++] = c;
-			continue;
-		}
-		buf[k++] = '\\';
-		if (c == '\n' || c == '\t' || c == 033) {
-			buf[k++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'e';
-			continue;
-		}
-		buf[k++] = 'x';
-		buf[k++] = hex[c >> 4];
-		buf[k++] = hex[c & 15];
+void resolve_escape(const char *s, char *buf, size_t size)
+{
+	size_t k = 0, mark = 0, n;	/* mark: the last cut where "..." still fits */
+	char one[4];
+
+	if (!size)
+		return;
+	for (; *s; s++) {
+		n = escape_one(*s, one);
+		if (k + n + 1 > size)
+			break;
+		memcpy(buf + k, one, n);
+		k += n;
+		if (k + 4 <= size)
+			mark = k;
 	}
-	if (*s && k + 4 <= size) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
+	if (*s && size >= 4) {
+		memcpy(buf + mark, "...", 3);
+		k = mark + 3;
+	} else if (*s) {
+		k = 0;
 	}
-	if (size)
-		buf[k] = '\0';
+	buf[k] = '\0';
 }
