@@ -180,8 +180,11 @@ static void print_text(const struct add_opts *o, const struct probe *p,
 	char *line;
 
 	if (!o->dry_run && loc->symbol) {
+		char name[512];
+
+		resolve_escape(loc->symbol, name, sizeof(name));
 		printf("added %s/%s on %s+%" PRIu64 " in %s (offset 0x%" PRIx64 ")\n",
-		       p->group, p->event, loc->symbol, loc->add, p->path, p->offset);
+		       p->group, p->event, name, loc->add, p->path, p->offset);
 		return;
 	}
 	if (!o->dry_run) {
@@ -302,9 +305,12 @@ static int add_open(struct add_opts *o, struct add_run *r)
 static void raw_inside(const struct resolve_loc *l, uint64_t before, uint64_t after)
 {
 	uint64_t b = before - l->addr + l->offset, a = after - l->addr + l->offset;
+	char name[512];
 
-	err("offset 0x%" PRIx64 " is inside the instruction at 0x%" PRIx64 " (%" PRIu64
-	    " bytes): probe 0x%" PRIx64 " or 0x%" PRIx64, l->offset, b, after - before, b, a);
+	resolve_escape(l->symbol ? l->symbol : "?", name, sizeof(name));
+	err("offset 0x%" PRIx64 " (%s+%" PRIu64 ") is inside the instruction at 0x%" PRIx64
+	    " (%" PRIu64 " bytes): probe 0x%" PRIx64 " or 0x%" PRIx64, l->offset, name, l->add,
+	    b, after - before, b, a);
 }
 
 /*
