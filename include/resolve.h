@@ -120,7 +120,8 @@ int resolve_offset(struct resolve_elf *e, uint64_t off, struct resolve_loc *loc)
 /**
  * resolve_offset_to_symbol() - the function holding file offset @off, for
  * showing probes read back from the kernel. Among aliases, a global name
- * is preferred.
+ * is preferred. The name is for display: its control bytes are escaped as
+ * resolve_escape() does.
  *
  * Return: 0 with *@name (caller frees with free()) and *@add, -ENOENT.
  */

@@ -216,6 +216,19 @@ int resolve_offset(struct resolve_elf *e, uint64_t off, struct resolve_loc *loc)
 	return 0;
 }
 
+/* @len bytes of @name with control bytes escaped: a name to show. */
+static char *display_name(const char *name, size_t len)
+{
+	char *raw = strndup(name, len), *out = NULL;
+
+	if (raw)
+		out = malloc(4 * len + 1);	/* four bytes at most per byte */
+	if (out)
+		resolve_escape(raw, out, 4 * len + 1);
+	free(raw);
+	return out;
+}
+
 int resolve_offset_to_symbol(struct resolve_elf *e, uint64_t off,
 			     char **name, uint64_t *add)
 {
@@ -230,7 +243,7 @@ int resolve_offset_to_symbol(struct resolve_elf *e, uint64_t off,
 				       "segment", off);
 	if (!func_at(e, vaddr, &c))
 		return resolve_set_err(-ENOENT, "no function holds offset 0x%" PRIx64, off);
-	*name = strndup(c.name, c.len);
+	*name = display_name(c.name, c.len);
 	if (!*name)
 		return -ENOMEM;
 	*add = vaddr - c.addr;

@@ -77,6 +77,9 @@ expect_eq "add a glob over names with control bytes" "$rc" 0
 expect_match "... listed escaped" "$out" "on ctl_\\\\nnl\+0 in "
 expect_match "... both" "$out" "on ctl_\\\\eesc\+0 in "
 expect_nomatch "... never raw" "$out" $'\033'
+run "$UPROBE" list "$G/ctl_*"
+expect_match "list shows the name escaped" "$out" "ctl_\\\\nnl\+0 +disabled"
+expect_nomatch "... never raw" "$out" $'\033'
 run "$UPROBE" add -g "$G" -e forced --force "$FIX:acc_add+2"
 expect_eq "--force adds it" "$rc" 0
 expect_match "... with a warning" "$errout" "warning: --force.*crash"

@@ -763,12 +763,18 @@ static void test_insn_names_escaped(void **state)
 {
 	struct resolve_elf *e = open_insn();
 	struct resolve_loc loc;
-	char buf[16];
+	char buf[16], *back;
+	uint64_t add;
 
 	assert_int_equal(resolve_symbol(e, "ctl_\nnl", 1, &loc), 0);
 	assert_int_equal(resolve_check_insn(e, &loc, NULL, NULL), -EILSEQ);
 	assert_string_equal(resolve_errmsg(), "'ctl_\\nnl+1' is inside the instruction at "
 			    "ctl_\\nnl+0 (2 bytes): probe ctl_\\nnl+0 or ctl_\\nnl+2");
+	/* names shown for what the kernel holds: escaped too */
+	assert_int_equal(resolve_offset_to_symbol(e, loc.offset + 1, &back, &add), 0);
+	assert_string_equal(back, "ctl_\\nnl");
+	assert_int_equal(add, 2);
+	free(back);
 	resolve_loc_clear(&loc);
 	resolve_escape("a\033[31m\x01\t\x7f", buf, sizeof(buf));
 	assert_string_equal(buf, "a\\e[31m\\x01...");
