@@ -25,11 +25,13 @@ if ! pkg-config --exists capstone; then
 	echo "insn.sh: no Capstone to compare with: apt-get install -y libcapstone-dev" >&2
 	exit 1
 fi
-make --no-print-directory -s "$BUILD/insn.o" "$BUILD/resolve.o" "$BUILD/util.o"
+make --no-print-directory -s all
 mkdir -p "$BUILD/bench"
-# shellcheck disable=SC2046
-cc -std=gnu11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/insn-bench.c "$BUILD/insn.o" \
-	"$BUILD/resolve.o" "$BUILD/util.o" $(pkg-config --libs libelf capstone) -lZydis
+# the resolver is several files now: link every module (not the CLI's files)
+MODS=$(ls "$BUILD"/*.o | grep -Ev '/(main|output|cmd-[^/]*|add-[^/]*)\.o$')
+# shellcheck disable=SC2046,SC2086
+cc -std=gnu11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/insn-bench.c $MODS \
+	$(pkg-config --libs libelf libdw libtracefs libtraceevent capstone) -lZydis
 
 LLVM=$(ls -S $LIBDIR/libLLVM-*.so* 2>/dev/null | head -1 || true)
 if [ -z "$LLVM" ]; then
@@ -55,6 +57,20 @@ funcs "$DBG" | awk '{ print $2 }' >"$TMP/libc"
 
 echo "insn: speed on $(basename "$LLVM")"
 "$DRIVER" -n 200 "$LLVM" "$BIG" "$P99" | tee "$TMP/speed"
+# The whole check of uprobe add (open, look up, read the bytes, decode from
+# the entry) on the last instruction of the largest function: the CPU time
+# of `add -n` (perf stat's task-clock: wall time is noise on a shared
+# machine) against the same with --force, which skips the check.
+LAST=$("$DRIVER" -l "$LLVM" "$BIG" | tail -1)
+add_ms() {	# OPTION...: the mean task-clock of RUNS/4 dry runs, in ms
+	perf stat -x, -e task-clock -r $((RUNS / 4)) ./uprobe add -n "$@" "$LLVM:$BIG+0x$LAST" \
+		2>&1 >/dev/null | awk -F, '$3 ~ /^task-clock/ { printf "%.2f", $1 }'
+}
+CHECKED=n/a FORCED=n/a
+if command -v perf >/dev/null; then
+	CHECKED=$(add_ms) FORCED=$(add_ms --force)
+fi
+echo "insn: uprobe add -n on $BIG+0x$LAST: $CHECKED ms checked, $FORCED ms with --force"
 echo "insn: every function of $(basename "$LIBC") ($(wc -l <"$TMP/libc"))"
 xargs "$DRIVER" -q -n 0 "$LIBC" <"$TMP/libc" >"$TMP/sweep" || true
 tail -1 "$TMP/sweep"
@@ -145,6 +161,12 @@ api() {
 		echo "| \`$s\` | $(field "$s" zydis 0) | $(cell "$s" capstone) | $(cell "$s" zydis) |" \
 			"$(api "$s") |"
 	done
+	echo
+	echo "The whole check in \`uprobe add\` (\`resolve_check_insn()\`: the bytes read from"
+	echo "the mapping, decoded from the entry), on the last instruction of \`$BIG\`"
+	echo "(+0x$LAST): \`uprobe add -n\` takes $CHECKED ms of CPU, $FORCED ms with"
+	echo "\`--force\`, which skips it (perf stat's task-clock, mean of $((RUNS / 4)) runs; the"
+	echo "rest is starting up and opening libLLVM)."
 	echo
 	echo "Init: Capstone $(field "$BIG" capstone 1 | sed 's/us/µs/'), Zydis" \
 		"$(field "$BIG" zydis 1 | sed 's/us/µs/')."

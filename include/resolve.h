@@ -190,12 +190,52 @@ int resolve_offset(struct resolve_elf *e, uint64_t off, struct resolve_loc *loc)
 /**
  * resolve_offset_to_symbol() - the function holding file offset @off, for
  * showing probes read back from the kernel. Among aliases, a global name
- * is preferred.
+ * is preferred. The name is for display: its control bytes are escaped as
+ * resolve_escape() does.
  *
  * Return: 0 with *@name (caller frees with free()) and *@add, -ENOENT.
  */
 int resolve_offset_to_symbol(struct resolve_elf *e, uint64_t off,
 			     char **name, uint64_t *add);
+
+/**
+ * resolve_check_code() - whether @e holds code to probe: a file of debug
+ * information only (objcopy --only-keep-debug, /usr/lib/debug/.build-id/)
+ * keeps the program headers and sections of its program, without their
+ * bytes (SHT_NOBITS, PT_LOADs past the end of the file).
+ *
+ * Return: 0, or -ENOEXEC with resolve_errmsg() set.
+ */
+int resolve_check_code(struct resolve_elf *e);
+
+/**
+ * resolve_check_insn() - whether @loc is the first byte of an instruction
+ * of the function that holds it (x86-64), by decoding that function's
+ * bytes in the file from its entry up to @loc (include/insn.h). The
+ * function is @loc's symbol when @loc has its size, else the sized
+ * function symbol that holds @loc->addr.
+ * @before: if not NULL, the start of the instruction that holds @loc (a
+ *	    virtual address, as @loc->addr)
+ * @after: if not NULL, the end of that instruction
+ *
+ * Return: 0 (on a boundary); -EILSEQ (inside an instruction: the nearest
+ * boundaries named in resolve_errmsg(), "'f+2' is inside the instruction
+ * at f+0 (3 bytes): probe f+0 or f+3"); -ENOENT (no function symbol holds
+ * it); -ENOEXEC (the bytes do not decode up to it); -ENOTSUP (not x86-64);
+ * -ERANGE (the code is not in the file). @before and @after are written
+ * for 0, -EILSEQ and -ENOEXEC only.
+ */
+int resolve_check_insn(struct resolve_elf *e, const struct resolve_loc *loc, uint64_t *before,
+		       uint64_t *after);
+
+/**
+ * resolve_escape() - @s as it may be printed: names from a file can hold
+ * any byte but NUL, and a newline or an escape sequence in a message or a
+ * listing would forge or hide text. Control bytes become \n, \t, \e or
+ * \xHH; what does not fit in @size bytes is cut and ends with "...".
+ * @buf always ends with a NUL (when @size is not 0); the caller owns it.
+ */
+void resolve_escape(const char *s, char *buf, size_t size);
 
 /** resolve_loc_clear() - free what @loc owns. */
 void resolve_loc_clear(struct resolve_loc *loc);

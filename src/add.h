@@ -22,6 +22,7 @@ struct add_opts {
 	char **args;		/* the fetch-args, as typed */
 	size_t nargs;
 	bool no_inlines;
+	bool force;		/* --force: no check of the instruction boundaries */
 	struct resolve_dwarf *dw;	/* debug information, when there is some */
 	bool dw_place;		/* the places came from DWARF */
 	bool one_event;		/* ... of one name or line: one event, several probes */

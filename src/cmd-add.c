@@ -17,7 +17,7 @@
 #include "resolve-dwarf.h"
 #include "tfs.h"
 
-enum { OPT_MAX_PROBES = 0x100, OPT_NO_INLINES };
+enum { OPT_MAX_PROBES = 0x100, OPT_NO_INLINES, OPT_FORCE };
 
 static const struct argp_option add_options[] = {
 	{ "group", 'g', "GRP", 0, "Put the events in group GRP (default: uprobes)", 0 },
@@ -27,6 +27,8 @@ static const struct argp_option add_options[] = {
 	{ "dry-run", 'n', NULL, 0, "Print the definitions; write nothing", 0 },
 	{ "max-probes", OPT_MAX_PROBES, "N", 0, "At most N probes from one glob (default 256)", 0 },
 	{ "no-inlines", OPT_NO_INLINES, NULL, 0, "Do not probe the inlined copies of a function", 0 },
+	{ "force", OPT_FORCE, NULL, 0, "Probe even where no instruction is known to start "
+	  "(the probe can crash the program)", 0 },
 	{ 0 }
 };
 
@@ -61,6 +63,9 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_INLINES:
 		o->no_inlines = true;
+		break;
+	case OPT_FORCE:
+		o->force = true;
 		break;
 	case OPT_MAX_PROBES:
 		errno = 0;
@@ -183,8 +188,11 @@ static void print_text(const struct add_opts *o, const struct probe *p,
 	char *line;
 
 	if (!o->dry_run && loc->symbol) {
+		char name[512];
+
+		resolve_escape(loc->symbol, name, sizeof(name));
 		printf("added %s/%s on %s+%" PRIu64 " in %s (offset 0x%" PRIx64 ")\n",
-		       p->group, p->event, loc->symbol, loc->add, p->path, p->offset);
+		       p->group, p->event, name, loc->add, p->path, p->offset);
 		return;
 	}
 	if (!o->dry_run) {
@@ -284,7 +292,7 @@ int add_open(struct add_opts *o, struct add_run *r)
 		return EXIT_FAIL;
 	}
 	r->e = resolve_open(r->path);
-	if (!r->e) {
+	if (!r->e || resolve_check_code(r->e)) {
 		err("'%s': %s", r->path, resolve_errmsg());
 		return EXIT_FAIL;
 	}
@@ -295,6 +303,56 @@ int add_open(struct add_opts *o, struct add_run *r)
 		err("'%s': %s", o->target, resolve_dwarf_errmsg());
 		return EXIT_FAIL;
 	}
+	return EXIT_OK;
+}
+
+/* The place @l of a raw offset is inside an instruction: say so in offsets. */
+static void raw_inside(const struct resolve_loc *l, uint64_t before, uint64_t after)
+{
+	uint64_t b = before - l->addr + l->offset, a = after - l->addr + l->offset;
+	char name[512];
+
+	resolve_escape(l->symbol ? l->symbol : "?", name, sizeof(name));
+	err("offset 0x%" PRIx64 " (%s+%" PRIu64 ") is inside the instruction at 0x%" PRIx64
+	    " (%" PRIu64 " bytes): probe 0x%" PRIx64 " or 0x%" PRIx64, l->offset, name, l->add,
+	    b, after - before, b, a);
+}
+
+/*
+ * Every place on the first byte of an instruction: the kernel does not
+ * check, and a breakpoint inside one corrupts it. A return probe goes on a
+ * function's entry only: planted further in, the return address it swaps
+ * is not the one on the stack yet (perf probe refuses it too).
+ */
+static int check_places(struct add_opts *o, struct add_run *r)
+{
+	uint64_t before, after;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->nlocs; i++) {
+		const struct resolve_loc *l = &r->locs[i];
+
+		if ((o->ret || r->t.is_return) && l->add) {
+			err("'%s': a return probe goes on a function's entry, not %" PRIu64
+			    " bytes into it", o->target, l->add);
+			return EXIT_FAIL;
+		}
+		if (o->force)
+			continue;
+		ret = resolve_check_insn(r->e, l, &before, &after);
+		if (ret == -EILSEQ && r->t.raw)
+			raw_inside(l, before, after);
+		else if (ret)
+			err("'%s': %s", o->target, resolve_errmsg());
+		if (ret) {
+			note("hint: --force probes it anyway, at the risk of crashing the program");
+			return EXIT_FAIL;
+		}
+	}
+	if (o->force && r->nlocs)
+		warn("--force: the instruction boundaries are not checked; a probe inside an "
+		     "instruction crashes the program once it is enabled");
 	return EXIT_OK;
 }
 
@@ -319,7 +377,7 @@ int add_places(struct add_opts *o, struct add_run *r)
 			warn("'%s' is an IFUNC: this probes its resolver, which runs "
 			     "once when the library loads, not the implementation it picks",
 			     r->locs[i].symbol);
-	return EXIT_OK;
+	return check_places(o, r);
 }
 
 void add_free(struct add_opts *o, struct add_run *r)

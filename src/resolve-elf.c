@@ -309,6 +309,43 @@ int resolve_elf_each_func(struct resolve_elf *e,
 	return ret ? ret : each_func(&e->tab[1], fn, arg);
 }
 
+/* ---- code to probe ---- */
+
+/* Executable sections: how many have bytes in the file, how many have none. */
+static void exec_sections(struct resolve_elf *e, size_t *bytes, size_t *nobits)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	*bytes = *nobits = 0;
+	while ((scn = elf_nextscn(e->elf, scn)))
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_EXECINSTR) && sh.sh_size)
+			(*(sh.sh_type == SHT_NOBITS ? nobits : bytes))++;
+}
+
+int resolve_check_code(struct resolve_elf *e)
+{
+	size_t i, bytes, nobits, loads = 0;
+
+	resolve_clear_err();
+	exec_sections(e, &bytes, &nobits);
+	for (i = 0; i < e->phnum; i++) {
+		const GElf_Phdr *p = &e->phdr[i];
+
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X) && p->p_filesz &&
+		    p->p_offset <= e->size && p->p_filesz <= e->size - p->p_offset)
+			loads++;
+	}
+	if (loads && (bytes || !nobits))
+		return 0;
+	if (nobits && !bytes)
+		return resolve_set_err(-ENOEXEC, "holds only debug information (its code "
+				       "sections have no bytes in the file): probe the program "
+				       "it belongs to");
+	return resolve_set_err(-ENOEXEC, "has no code: no executable segment has its bytes "
+			       "in the file (is it cut short?)");
+}
+
 /* ---- addresses and offsets ---- */
 
 Elf *resolve_elf_elf(struct resolve_elf *e)

@@ -175,21 +175,34 @@ static bool func_at(struct resolve_elf *e, uint64_t addr, struct resolve_cand *o
 	return w.found;
 }
 
+/* Appends the executable ranges of the file to the error text. */
+static int exec_ranges(struct resolve_elf *e)
+{
+	size_t i;
+
+	resolve_add_err("; executable ranges:");
+	for (i = 0; i < e->phnum; i++)
+		if (e->phdr[i].p_type == PT_LOAD && (e->phdr[i].p_flags & PF_X))
+			resolve_add_err(" 0x%" PRIx64 "-0x%" PRIx64, e->phdr[i].p_offset,
+					e->phdr[i].p_offset + e->phdr[i].p_filesz);
+	return -ERANGE;
+}
+
 int resolve_offset(struct resolve_elf *e, uint64_t off, struct resolve_loc *loc)
 {
 	struct resolve_cand c;
-	size_t i;
 
 	memset(loc, 0, sizeof(*loc));
 	resolve_clear_err();
+	if (off >= e->size) {
+		resolve_set_err(-ERANGE, "offset 0x%" PRIx64 " is past the end of the file "
+				"(%zu bytes)", off, e->size);
+		return exec_ranges(e);
+	}
 	if (resolve_elf_off_to_vaddr(e, off, &loc->addr)) {
 		resolve_set_err(-ERANGE, "offset 0x%" PRIx64 " is not inside an executable "
-				"segment of the file; executable ranges:", off);
-		for (i = 0; i < e->phnum; i++)
-			if (e->phdr[i].p_type == PT_LOAD && (e->phdr[i].p_flags & PF_X))
-				resolve_add_err(" 0x%" PRIx64 "-0x%" PRIx64, e->phdr[i].p_offset,
-						e->phdr[i].p_offset + e->phdr[i].p_filesz);
-		return -ERANGE;
+				"segment of the file", off);
+		return exec_ranges(e);
 	}
 	loc->offset = off;
 	if (func_at(e, loc->addr, &c)) {
@@ -201,6 +214,19 @@ int resolve_offset(struct resolve_elf *e, uint64_t off, struct resolve_loc *loc)
 		loc->ifunc = c.ifunc;
 	}
 	return 0;
+}
+
+/* @len bytes of @name with control bytes escaped: a name to show. */
+static char *display_name(const char *name, size_t len)
+{
+	char *raw = strndup(name, len), *out = NULL;
+
+	if (raw)
+		out = malloc(4 * len + 1);	/* four bytes at most per byte */
+	if (out)
+		resolve_escape(raw, out, 4 * len + 1);
+	free(raw);
+	return out;
 }
 
 int resolve_offset_to_symbol(struct resolve_elf *e, uint64_t off,
@@ -217,7 +243,7 @@ int resolve_offset_to_symbol(struct resolve_elf *e, uint64_t off,
 				       "segment", off);
 	if (!func_at(e, vaddr, &c))
 		return resolve_set_err(-ENOENT, "no function holds offset 0x%" PRIx64, off);
-	*name = strndup(c.name, c.len);
+	*name = display_name(c.name, c.len);
 	if (!*name)
 		return -ENOMEM;
 	*add = vaddr - c.addr;

@@ -683,6 +683,128 @@ static void test_find_path(void **state)
 	assert_non_null(strstr(resolve_errmsg(), "script"));
 }
 
+/* ---- instruction boundaries (fixtures/insn-target.c) ---- */
+
+/* insn-target built and its names patched (ctl_Xnl: X a newline, ctl_Xesc: ESC). */
+static struct resolve_elf *open_insn(void)
+{
+	static bool built;
+
+	if (!built)
+		assert_int_equal(build("gcc -O0 -g -o %s " FX "/insn-target.c && perl -0777 -pi "
+				       "-e 's/ctl_Xnl\\0/ctl_\\nnl\\0/g; s/ctl_Xesc\\0/ctl_\\033esc"
+				       "\\0/g' %s && objcopy --only-keep-debug %s %s", fx("insn"),
+				       fx("insn"), fx("insn"), fx("insn.debug")), 0);
+	built = true;
+	return open_fx("insn");
+}
+
+static void test_insn_symbol(void **state)
+{
+	struct resolve_elf *e = open_insn();
+	uint64_t addr, size, off, before = 0, after = 0, add;
+	struct resolve_loc loc;
+
+	ref_func(fx("insn"), "acc_add", true, &addr, &size, &off);
+	assert_int_equal(size, 7);
+	for (add = 0; add < size; add++) {
+		bool on = add == 0 || add == 3 || add == 6;
+
+		assert_int_equal(resolve_symbol(e, "acc_add", add, &loc), 0);
+		assert_int_equal(resolve_check_insn(e, &loc, &before, &after), on ? 0 : -EILSEQ);
+		assert_int_equal(before, addr + (add < 3 ? 0 : add < 6 ? 3 : 6));
+		assert_int_equal(after, addr + (add < 3 ? 3 : add < 6 ? 6 : 7));
+		resolve_loc_clear(&loc);
+	}
+	assert_int_equal(resolve_symbol(e, "acc_add", 2, &loc), 0);
+	assert_int_equal(resolve_check_insn(e, &loc, NULL, NULL), -EILSEQ);
+	assert_string_equal(resolve_errmsg(), "'acc_add+2' is inside the instruction at "
+			    "acc_add+0 (3 bytes): probe acc_add+0 or acc_add+3");
+	/* a place without the symbol's size, as the debug information gives it */
+	loc.size = 0;
+	assert_int_equal(resolve_check_insn(e, &loc, &before, &after), -EILSEQ);
+	assert_int_equal(after, addr + 3);
+	loc.add = 3;
+	loc.addr = addr + 3;
+	assert_int_equal(resolve_check_insn(e, &loc, NULL, NULL), 0);
+	resolve_loc_clear(&loc);
+	/* every entry of a compiled function, and a line-table address */
+	assert_int_equal(resolve_symbol(e, "main", 0, &loc), 0);
+	assert_int_equal(resolve_check_insn(e, &loc, NULL, NULL), 0);
+	resolve_loc_clear(&loc);
+	resolve_close(e);
+}
+
+static void test_insn_offset(void **state)
+{
+	struct resolve_elf *e = open_insn();
+	uint64_t addr, size, off, before, after;
+	struct resolve_loc loc;
+
+	ref_func(fx("insn"), "acc_add", true, &addr, &size, &off);
+	assert_int_equal(resolve_offset(e, off + 4, &loc), 0);
+	assert_int_equal(resolve_check_insn(e, &loc, &before, &after), -EILSEQ);
+	assert_int_equal(before, addr + 3);
+	assert_int_equal(after, addr + 6);
+	resolve_loc_clear(&loc);
+	assert_int_equal(resolve_offset(e, off + 6, &loc), 0);
+	assert_int_equal(resolve_check_insn(e, &loc, NULL, NULL), 0);
+	resolve_loc_clear(&loc);
+	/* the padding after acc_add: no symbol says where instructions start */
+	assert_int_equal(resolve_offset(e, off + 8, &loc), 0);
+	assert_null(loc.symbol);
+	assert_int_equal(resolve_check_insn(e, &loc, NULL, NULL), -ENOENT);
+	assert_non_null(strstr(resolve_errmsg(), "no function symbol holds offset"));
+	resolve_loc_clear(&loc);
+	resolve_close(e);
+}
+
+static void test_insn_names_escaped(void **state)
+{
+	struct resolve_elf *e = open_insn();
+	struct resolve_loc loc;
+	char buf[16], *back;
+	uint64_t add;
+
+	assert_int_equal(resolve_symbol(e, "ctl_\nnl", 1, &loc), 0);
+	assert_int_equal(resolve_check_insn(e, &loc, NULL, NULL), -EILSEQ);
+	assert_string_equal(resolve_errmsg(), "'ctl_\\nnl+1' is inside the instruction at "
+			    "ctl_\\nnl+0 (2 bytes): probe ctl_\\nnl+0 or ctl_\\nnl+2");
+	/* names shown for what the kernel holds: escaped too */
+	assert_int_equal(resolve_offset_to_symbol(e, loc.offset + 1, &back, &add), 0);
+	assert_string_equal(back, "ctl_\\nnl");
+	assert_int_equal(add, 2);
+	free(back);
+	resolve_loc_clear(&loc);
+	resolve_escape("a\033[31m\x01\t\x7f", buf, sizeof(buf));
+	assert_string_equal(buf, "a\\e[31m\\x01...");
+	resolve_escape("a\033[31m\x01\t", buf, sizeof(buf));
+	assert_string_equal(buf, "a\\e[31m\\x01\\t");
+	resolve_escape("abcdefghijklmnopq", buf, 8);
+	assert_string_equal(buf, "abcd...");
+	resolve_escape("ab", buf, 8);
+	assert_string_equal(buf, "ab");
+	resolve_close(e);
+}
+
+static void test_debug_only(void **state)
+{
+	struct resolve_elf *e = open_insn();
+	struct resolve_loc loc;
+
+	assert_int_equal(resolve_check_code(e), 0);
+	resolve_close(e);
+	e = open_fx("insn.debug");
+	assert_int_equal(resolve_check_code(e), -ENOEXEC);
+	assert_non_null(strstr(resolve_errmsg(), "holds only debug information"));
+	assert_non_null(strstr(resolve_errmsg(), "probe the program it belongs to"));
+	resolve_close(e);
+	e = open_fx("main-O2");
+	assert_int_equal(resolve_offset(e, 1u << 30, &loc), -ERANGE);
+	assert_non_null(strstr(resolve_errmsg(), "past the end of the file"));
+	resolve_close(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +822,10 @@ int main(void)
 		cmocka_unit_test(test_debug_file),
 		cmocka_unit_test(test_open_errors),
 		cmocka_unit_test(test_find_path),
+		cmocka_unit_test(test_insn_symbol),
+		cmocka_unit_test(test_insn_offset),
+		cmocka_unit_test(test_insn_names_escaped),
+		cmocka_unit_test(test_debug_only),
 	};
 
 	return cmocka_run_group_tests_name("resolve", tests, setup, NULL);
