@@ -511,7 +511,7 @@ int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_r
 		return dw_err(-ENOENT, "no debug information for the code at %#" PRIx64
 			      " (%s+%" PRIu64 ")", loc->addr, loc->symbol ? loc->symbol : "?",
 			      loc->add);
-	at->nscopes = dwarf_getscopes(&at->cu, at->pc, &at->scopes);
+	at->nscopes = dw_getscopes(d, &at->cu, at->pc, &at->scopes);
 	if (at->nscopes < 0)
 		at->nscopes = 0;
 	if (dw_func_at(d, at->pc, &at->cu, &at->fn) == 0)
