@@ -37,16 +37,21 @@ static bool name_taken(const char *group, const char *name,
 static void base_name(const struct add_opts *o, const struct resolve_loc *loc,
 		      const char *path, char *base, size_t len)
 {
+	/* C++: "Counter::bump", not "_ZN3acc7Counter4bumpEi" */
+	char *cxx = loc->symbol ? resolve_cxx_event_base(loc->symbol) : NULL;
+	const char *sym = cxx ? cxx : loc->symbol;
+
 	if (o->event)
 		snprintf(base, len, "%s", o->event);
 	else if (o->one_event)
 		snprintf(base, len, "%s", o->dw_name);
-	else if (loc->symbol && loc->add && !o->at_entry)
-		snprintf(base, len, "%s_%" PRIu64, loc->symbol, loc->add);
-	else if (loc->symbol)
-		snprintf(base, len, "%s", loc->symbol);
+	else if (sym && loc->add && !o->at_entry)
+		snprintf(base, len, "%s_%" PRIu64, sym, loc->add);
+	else if (sym)
+		snprintf(base, len, "%s", sym);
 	else
 		snprintf(base, len, "%s_0x%" PRIx64, basename_of(path), loc->offset);
+	free(cxx);
 }
 
 /* @buf, or the first of @buf_1, @buf_2, ... that is free. */

@@ -90,12 +90,16 @@ static int list_symbols(const char *path, const char *glob)
 	if (g_opts.json)
 		fputc('[', stdout);
 	for (i = 0; i < n; i++) {
+		char *cxx = resolve_demangle(locs[i].symbol);	/* C++: as people type it */
+
 		if (!g_opts.json) {
-			printf("%#10" PRIx64 "  %s\n", locs[i].offset, locs[i].symbol);
+			printf("%#10" PRIx64 "  %s\n", locs[i].offset, cxx ? cxx : locs[i].symbol);
+			free(cxx);
 			continue;
 		}
 		printf("%s{\"name\": ", i ? ", " : "");
-		json_str(stdout, locs[i].symbol);
+		json_str(stdout, cxx ? cxx : locs[i].symbol);
+		free(cxx);
 		printf(", \"offset\": %" PRIu64 ", \"address\": %" PRIu64
 		       ", \"inlined\": 0, \"clone\": false, \"symbol\": ", locs[i].offset,
 		       locs[i].addr);

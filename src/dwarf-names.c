@@ -450,20 +450,9 @@ char *dw_display_name(struct resolve_dwarf *d, Dwarf_Die *fn, bool with_sig)
 	return r;
 }
 
-static void squeeze(const char *in, char *out, size_t len)
-{
-	size_t i = 0;
-
-	for (; *in && i + 1 < len; in++)
-		if (*in != ' ')
-			out[i++] = *in;
-	out[i] = '\0';
-}
-
 bool dw_name_matches(struct resolve_dwarf *d, Dwarf_Die *fn, const char *spec, bool glob)
 {
 	bool sig = strchr(spec, '(') != NULL, ok;
-	char a[512], b[512];
 	const char *link;
 	Dwarf_Attribute at;
 	char *name;
@@ -482,9 +471,8 @@ bool dw_name_matches(struct resolve_dwarf *d, Dwarf_Die *fn, const char *spec, b
 	if (glob) {
 		ok = fnmatch(spec, name, 0) == 0;
 	} else {
-		squeeze(spec, a, sizeof(a));
-		squeeze(name, b, sizeof(b));
-		ok = strcmp(a, b) == 0;
+		/* "f(long, char const*)" is "f(long int, const char *)" */
+		ok = resolve_cxx_same(spec, name);
 	}
 	free(name);
 	return ok;
