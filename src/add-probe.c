@@ -189,6 +189,14 @@ static int add_kernel_arg(struct probe *p, const char *arg, size_t i,
 	return r;
 }
 
+/* "$retval", "NAME=$retval[:TYPE]": the kernel's own, it needs no DWARF. */
+static bool kernel_retval(const char *arg)
+{
+	const char *eq = strchr(arg, '='), *b = eq ? eq + 1 : arg;
+
+	return strncmp(b, "$retval", 7) == 0 && (b[7] == '\0' || b[7] == ':');
+}
+
 /* The user's fetch-args, onto @p; *@from as note_from() keeps it. */
 static int add_args(struct add_opts *o, struct probe *p, const struct resolve_loc *loc,
 		    bool ret, const struct probe_features *feat, const char ***from)
@@ -197,7 +205,8 @@ static int add_args(struct add_opts *o, struct probe *p, const struct resolve_lo
 	int r;
 
 	for (i = 0; i < o->nargs; i++) {
-		if (resolve_dwarf_is_expr(o->args[i], ret))
+		if (resolve_dwarf_is_expr(o->args[i], ret) &&
+		    (o->dw || !kernel_retval(o->args[i])))
 			r = add_dwarf_arg(o, p, loc, ret, o->args[i], feat);
 		else
 			r = add_kernel_arg(p, o->args[i], i, feat);
