@@ -165,9 +165,16 @@ bool resolve_cxx_same(const char *a, const char *b);
 bool resolve_cxx_matches(const char *typed, const char *name);
 
 /**
- * resolve_cxx_event_base() - for the mangled symbol @symbol, the last two
- * components of its demangled name without parameters ("Counter::bump"),
- * to make an event name of.
+ * resolve_cxx_short() - the last two components of C++ name @name without
+ * its parameters ("acc::Counter::bump(int)" -> "Counter::bump").
+ *
+ * Return: a string the caller frees with free(), NULL on ENOMEM.
+ */
+char *resolve_cxx_short(const char *name);
+
+/**
+ * resolve_cxx_event_base() - resolve_cxx_short() of the demangled name of
+ * the mangled symbol @symbol ("Counter::bump"), to make an event name of.
  *
  * Return: a string the caller frees with free(), or NULL when @symbol is
  * not a C++ name.

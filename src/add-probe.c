@@ -32,19 +32,27 @@ static bool name_taken(const char *group, const char *name,
 	return tfs_dir() && tfs_event_exists(group, name);
 }
 
+/* C++: "Counter::bump", not "_ZN3acc7Counter4bumpEi" nor "acc::Counter::bump(int)" */
+static char *cxx_base(const struct add_opts *o, const struct resolve_loc *loc)
+{
+	if (!o->one_event)
+		return loc->symbol ? resolve_cxx_event_base(loc->symbol) : NULL;
+	return strstr(o->dw_name, "::") && !resolve_dwarf_is_line(o->dw_name) ?
+	       resolve_cxx_short(o->dw_name) : NULL;
+}
+
 /* The name before it is made unique: -e, else from the symbol (or the
  * file and offset). */
 static void base_name(const struct add_opts *o, const struct resolve_loc *loc,
 		      const char *path, char *base, size_t len)
 {
-	/* C++: "Counter::bump", not "_ZN3acc7Counter4bumpEi" */
-	char *cxx = loc->symbol ? resolve_cxx_event_base(loc->symbol) : NULL;
+	char *cxx = cxx_base(o, loc);
 	const char *sym = cxx ? cxx : loc->symbol;
 
 	if (o->event)
 		snprintf(base, len, "%s", o->event);
 	else if (o->one_event)
-		snprintf(base, len, "%s", o->dw_name);
+		snprintf(base, len, "%s", cxx ? cxx : o->dw_name);
 	else if (sym && loc->add && !o->at_entry)
 		snprintf(base, len, "%s_%" PRIu64, sym, loc->add);
 	else if (sym)

@@ -248,14 +248,13 @@ bool resolve_cxx_matches(const char *typed, const char *name)
 	return ok;
 }
 
-char *resolve_cxx_event_base(const char *symbol)
+char *resolve_cxx_short(const char *name)
 {
-	char *dm = resolve_demangle(symbol), *p, *last = NULL, *prev = NULL;
+	char *dm = strndup(name, resolve_cxx_base_len(name)), *p, *last = NULL, *prev = NULL;
 	size_t brace = 0, angle = 0;
 
 	if (!dm)
 		return NULL;
-	dm[resolve_cxx_base_len(dm)] = '\0';
 	/* the last two components: "acc::Counter::bump" -> "Counter::bump" */
 	for (p = dm; *p; p++) {
 		if (*p == '{' || *p == '<')
@@ -270,4 +269,15 @@ char *resolve_cxx_event_base(const char *symbol)
 	if (prev)
 		memmove(dm, prev, strlen(prev) + 1);
 	return dm;
+}
+
+char *resolve_cxx_event_base(const char *symbol)
+{
+	char *dm = resolve_demangle(symbol), *r;
+
+	if (!dm)
+		return NULL;
+	r = resolve_cxx_short(dm);
+	free(dm);
+	return r;
 }

@@ -54,6 +54,9 @@ for cc in g++ clang++; do
 		"$UPROBE" del "$G/*" >/dev/null 2>&1
 		add -e ti "$bin:acc::twice(int)" x
 		add -e ca "$bin:acc::Counter::add(long, char const*)" n why
+		run "$UPROBE" add -n -g "$G" "$bin:acc::Counter::add(long int, const char *)"
+		expect_match "$v: the event is named from the unqualified name" "$out" \
+			"^p:$G/Counter_add "
 		stream_run "'$bin'"
 		expect_eq "$v: acc::twice(int) x" "$(ev ti x)" "$(prog 'twice(int)' x)"
 		expect_eq "$v: add(long, char const*) n" "$(ev ca n)" "$(prog add n)"

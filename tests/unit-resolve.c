@@ -763,6 +763,10 @@ static void test_demangle(void **state)
 	assert_string_equal(b, "ns::f");
 	free(b);
 	assert_null(resolve_cxx_event_base("readline"));
+	b = resolve_cxx_short("std::vector<a::b>::push_back(a::b const&)");
+	assert_non_null(b);
+	assert_string_equal(b, "vector<a::b>::push_back");
+	free(b);
 }
 
 /* Without DWARF, C++ names as people type them match demangled symbols. */
