@@ -80,6 +80,16 @@ expect_eq "no DWARF: the events are hit" "$(ev Counter_add nothing | wc -l)" 1
 expect_eq "no DWARF: 'acc::twice(int)' is the int overload only" "$(ev tw nothing | wc -l)" 1
 
 # $retval without debug information: the kernel's own.
+if [ -x /bin/bash ] && ! "$UPROBE" vars /bin/bash:readline >/dev/null 2>&1; then
+	run "$UPROBE" add -n -r /bin/bash:readline '$retval'
+	expect_match "no DWARF: -r bash:readline '\$retval'" "$out" "^r:.*/readline__return /bin/bash:0x[0-9a-f]+ \\\$retval$"
+	run "$UPROBE" add -n -r /bin/bash:readline 'r=$retval:s32'
+	expect_match "no DWARF: -r bash:readline 'r=\$retval:s32'" "$out" " r=\\\$retval:s32$"
+	run "$UPROBE" add -n /bin/bash:readline%return 'l=+0($retval):string'
+	expect_match "no DWARF: readline%return '+0(\$retval):string'" "$out" " l=\+0\(\\\$retval\):string$"
+else
+	skip "\$retval on /bin/bash without DWARF: bash has debug information here"
+fi
 rbin=$D/resolve-cxx
 [ "$rbin" -nt "$FX/resolve-cxx.cpp" ] || g++ -O2 -o "$rbin" "$FX/resolve-cxx.cpp" ||
 	fail "building $rbin"
