@@ -244,6 +244,54 @@ void resolve_loc_clear(struct resolve_loc *loc);
 void resolve_locs_free(struct resolve_loc *locs, size_t n);
 
 /**
+ * resolve_demangle() - the C++ name of the symbol @name
+ * ("_ZN3acc7Counter4bumpEi" -> "acc::Counter::bump(int)"; an "@VER" is
+ * kept), by the system's __cxa_demangle: libstdc++ is loaded on the first
+ * name that starts with "_Z", so C programs never load it.
+ *
+ * Return: a string the caller frees with free(), or NULL (errno EINVAL)
+ * when @name is not a mangled name or cannot be demangled here.
+ */
+char *resolve_demangle(const char *name);
+
+/**
+ * resolve_cxx_base_len() - the length of C++ name @name without its
+ * parameter list and "@VER" ("ns::f(int)" -> 5; "operator()" is a name).
+ */
+size_t resolve_cxx_base_len(const char *name);
+
+/**
+ * resolve_cxx_same() - whether C++ names @a and @b are the same as people
+ * type them: spaces around punctuation do not count, "long" is "long int",
+ * "unsigned" "unsigned int", "short" "short int", "char const*" "const char *",
+ * "f(void)" "f()"; "signed char" stays apart from "char".
+ */
+bool resolve_cxx_same(const char *a, const char *b);
+
+/**
+ * resolve_cxx_matches() - resolve_cxx_same(), but a @typed name without a
+ * parameter list matches @name with any ("ns::f" matches "ns::f(int)").
+ */
+bool resolve_cxx_matches(const char *typed, const char *name);
+
+/**
+ * resolve_cxx_short() - the last two components of C++ name @name without
+ * its parameters ("acc::Counter::bump(int)" -> "Counter::bump").
+ *
+ * Return: a string the caller frees with free(), NULL on ENOMEM.
+ */
+char *resolve_cxx_short(const char *name);
+
+/**
+ * resolve_cxx_event_base() - resolve_cxx_short() of the demangled name of
+ * the mangled symbol @symbol ("Counter::bump"), to make an event name of.
+ *
+ * Return: a string the caller frees with free(), or NULL when @symbol is
+ * not a C++ name.
+ */
+char *resolve_cxx_event_base(const char *symbol);
+
+/**
  * resolve_errmsg() - the detail of the last failure in this thread
  * ("'foo' is imported from libc.so.6: probe it there"), or "".
  */

@@ -32,21 +32,34 @@ static bool name_taken(const char *group, const char *name,
 	return tfs_dir() && tfs_event_exists(group, name);
 }
 
+/* C++: "Counter::bump", not "_ZN3acc7Counter4bumpEi" nor "acc::Counter::bump(int)" */
+static char *cxx_base(const struct add_opts *o, const struct resolve_loc *loc)
+{
+	if (!o->one_event)
+		return loc->symbol ? resolve_cxx_event_base(loc->symbol) : NULL;
+	return strstr(o->dw_name, "::") && !resolve_dwarf_is_line(o->dw_name) ?
+	       resolve_cxx_short(o->dw_name) : NULL;
+}
+
 /* The name before it is made unique: -e, else from the symbol (or the
  * file and offset). */
 static void base_name(const struct add_opts *o, const struct resolve_loc *loc,
 		      const char *path, char *base, size_t len)
 {
+	char *cxx = cxx_base(o, loc);
+	const char *sym = cxx ? cxx : loc->symbol;
+
 	if (o->event)
 		snprintf(base, len, "%s", o->event);
 	else if (o->one_event)
-		snprintf(base, len, "%s", o->dw_name);
-	else if (loc->symbol && loc->add && !o->at_entry)
-		snprintf(base, len, "%s_%" PRIu64, loc->symbol, loc->add);
-	else if (loc->symbol)
-		snprintf(base, len, "%s", loc->symbol);
+		snprintf(base, len, "%s", cxx ? cxx : o->dw_name);
+	else if (sym && loc->add && !o->at_entry)
+		snprintf(base, len, "%s_%" PRIu64, sym, loc->add);
+	else if (sym)
+		snprintf(base, len, "%s", sym);
 	else
 		snprintf(base, len, "%s_0x%" PRIx64, basename_of(path), loc->offset);
+	free(cxx);
 }
 
 /* @buf, or the first of @buf_1, @buf_2, ... that is free. */
@@ -251,6 +264,14 @@ static int add_kernel_arg(struct probe *p, const char *arg, size_t i,
 	return r;
 }
 
+/* "$retval", "NAME=$retval[:TYPE]": the kernel's own, it needs no DWARF. */
+static bool kernel_retval(const char *arg)
+{
+	const char *eq = strchr(arg, '='), *b = eq ? eq + 1 : arg;
+
+	return strncmp(b, "$retval", 7) == 0 && (b[7] == '\0' || b[7] == ':');
+}
+
 /* The user's fetch-args, onto @p; *@from as note_from() keeps it. */
 static int add_args(struct add_opts *o, struct probe *p, const struct resolve_loc *loc,
 		    bool ret, const struct probe_features *feat, const char ***from)
@@ -259,7 +280,8 @@ static int add_args(struct add_opts *o, struct probe *p, const struct resolve_lo
 	int r;
 
 	for (i = 0; i < o->nargs; i++) {
-		if (resolve_dwarf_is_expr(o->args[i], ret))
+		if (resolve_dwarf_is_expr(o->args[i], ret) &&
+		    (o->dw || !kernel_retval(o->args[i])))
 			r = add_dwarf_arg(o, p, loc, ret, o->args[i], feat);
 		else
 			r = add_kernel_arg(p, o->args[i], i, feat);

@@ -185,12 +185,14 @@ static void resolve_failed(struct add_opts *o, int ret)
 static void print_text(const struct add_opts *o, const struct probe *p,
 		       const struct resolve_loc *loc)
 {
-	char *line;
+	char *line, *cxx;
 
 	if (!o->dry_run && loc->symbol) {
 		char name[512];
 
-		resolve_escape(loc->symbol, name, sizeof(name));
+		cxx = resolve_demangle(loc->symbol);
+		resolve_escape(cxx ? cxx : loc->symbol, name, sizeof(name));
+		free(cxx);
 		printf("added %s/%s on %s+%" PRIu64 " in %s (offset 0x%" PRIx64 ")\n",
 		       p->group, p->event, name, loc->add, p->path, p->offset);
 		return;
@@ -299,7 +301,8 @@ int add_open(struct add_opts *o, struct add_run *r)
 	if (t->raw)
 		return EXIT_OK;
 	o->dw = resolve_dwarf_open(r->path);
-	if (!o->dw && dwarf_target(t)) {
+	/* C++ names without debug information: the demangled symbols */
+	if (!o->dw && dwarf_target(t) && resolve_dwarf_is_line(t->symbol)) {
 		err("'%s': %s", o->target, resolve_dwarf_errmsg());
 		return EXIT_FAIL;
 	}

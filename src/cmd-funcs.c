@@ -104,11 +104,15 @@ static int list_symbols(const char *path, const char *glob)
 	if (g_opts.json)
 		json_arr_begin(cli_json());
 	for (i = 0; i < n; i++) {
+		char *cxx = resolve_demangle(locs[i].symbol);	/* C++: as people type it */
+		const char *name = cxx ? cxx : locs[i].symbol;
+
 		if (g_opts.json)
-			func_json(cli_json(), locs[i].symbol, locs[i].offset, locs[i].addr, 0,
+			func_json(cli_json(), name, locs[i].offset, locs[i].addr, 0,
 				  false, locs[i].symbol, NULL, 0);
 		else
-			printf("%#10" PRIx64 "  %s\n", locs[i].offset, locs[i].symbol);
+			printf("%#10" PRIx64 "  %s\n", locs[i].offset, name);
+		free(cxx);
 	}
 	if (g_opts.json)
 		json_arr_end(cli_json());

@@ -143,6 +143,14 @@ void dw_origin(Dwarf_Die *die, Dwarf_Die *out);
 /* The DIE offset of dw_origin(@die): one id for a function and its copies. */
 Dwarf_Off dw_origin_off(Dwarf_Die *die);
 
+/*
+ * dwarf_getscopes(), but also for functions defined inside a namespace or
+ * class (clang's C++), which libdw does not look into: the scopes holding
+ * DWARF address @pc, innermost first; caller frees *@scopes. Returns how
+ * many, or <= 0.
+ */
+int dw_getscopes(struct resolve_dwarf *d, Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes);
+
 /* "ns::Klass::method" (C++) or the plain name; caller frees. */
 char *dw_qualname(struct resolve_dwarf *d, Dwarf_Die *die);
 

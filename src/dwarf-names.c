@@ -51,6 +51,90 @@ Dwarf_Off dw_origin_off(Dwarf_Die *die)
 	return dwarf_dieoffset(&o);
 }
 
+/* --- scopes at an address ----------------------------------------------- */
+
+/* The blocks and inlined copies holding @pc below @fn, outermost first. */
+static int inner_chain(Dwarf_Die *fn, Dwarf_Addr pc, Dwarf_Die *chain, int max)
+{
+	Dwarf_Die c, cur = *fn;
+	int n = 0;
+	bool deeper = true;
+
+	while (deeper && n < max && dwarf_child(&cur, &c) == 0) {
+		deeper = false;
+		do {
+			int tag = dwarf_tag(&c);
+
+			if ((tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine ||
+			     tag == DW_TAG_try_block || tag == DW_TAG_catch_block) &&
+			    dwarf_haspc(&c, pc) > 0) {
+				chain[n++] = cur = c;
+				deeper = true;
+				break;
+			}
+		} while (dwarf_siblingof(&c, &c) == 0);
+	}
+	return n;
+}
+
+/* Whether dwarf_getscopes() gave a function and its CU. */
+static bool scopes_whole(const Dwarf_Die *s, int n)
+{
+	int i;
+
+	if (n <= 0 || dwarf_tag((Dwarf_Die *)&s[n - 1]) != DW_TAG_compile_unit)
+		return false;
+	for (i = 0; i < n; i++)
+		if (dwarf_tag((Dwarf_Die *)&s[i]) == DW_TAG_subprogram ||
+		    dwarf_tag((Dwarf_Die *)&s[i]) == DW_TAG_inlined_subroutine)
+			return true;
+	return false;
+}
+
+/* As libdw does: inside an inlined copy, the scopes go on with those
+ * holding its abstract origin, not with the caller's. */
+static int scopes_from_fn(Dwarf_Die *fn, Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	Dwarf_Die chain[32], base = *fn, *outer = NULL;
+	int n = inner_chain(fn, pc, chain, 32), first = 0, skip = 0, nout, i;
+
+	for (i = n - 1; i >= 0; i--)
+		if (dwarf_tag(&chain[i]) == DW_TAG_inlined_subroutine) {
+			first = i;
+			dw_origin(&chain[i], &base);
+			skip = 1;
+			break;
+		}
+	nout = dwarf_getscopes_die(&base, &outer);
+	if (nout < skip) {
+		free(outer);
+		return -1;
+	}
+	*scopes = malloc((n - first + nout - skip) * sizeof(**scopes));
+	if (!*scopes) {
+		free(outer);
+		return -1;
+	}
+	for (i = n - 1; i >= first; i--)
+		(*scopes)[n - 1 - i] = chain[i];
+	memcpy(*scopes + (n - first), outer + skip, (nout - skip) * sizeof(**scopes));
+	free(outer);
+	return n - first + nout - skip;
+}
+
+int dw_getscopes(struct resolve_dwarf *d, Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes)
+{
+	int n = dwarf_getscopes(cu, pc, scopes);
+	Dwarf_Die c2, fn;
+
+	if (scopes_whole(*scopes, n) || dw_func_at(d, pc, &c2, &fn))
+		return n;
+	if (n > 0)
+		free(*scopes);
+	*scopes = NULL;
+	return scopes_from_fn(&fn, pc, scopes);
+}
+
 /* --- C++ scopes ---------------------------------------------------------- */
 
 static size_t hash_off(uint64_t k, size_t cap)
@@ -366,20 +450,9 @@ char *dw_display_name(struct resolve_dwarf *d, Dwarf_Die *fn, bool with_sig)
 	return r;
 }
 
-static void squeeze(const char *in, char *out, size_t len)
-{
-	size_t i = 0;
-
-	for (; *in && i + 1 < len; in++)
-		if (*in != ' ')
-			out[i++] = *in;
-	out[i] = '\0';
-}
-
 bool dw_name_matches(struct resolve_dwarf *d, Dwarf_Die *fn, const char *spec, bool glob)
 {
 	bool sig = strchr(spec, '(') != NULL, ok;
-	char a[512], b[512];
 	const char *link;
 	Dwarf_Attribute at;
 	char *name;
@@ -398,9 +471,8 @@ bool dw_name_matches(struct resolve_dwarf *d, Dwarf_Die *fn, const char *spec, b
 	if (glob) {
 		ok = fnmatch(spec, name, 0) == 0;
 	} else {
-		squeeze(spec, a, sizeof(a));
-		squeeze(name, b, sizeof(b));
-		ok = strcmp(a, b) == 0;
+		/* "f(long, char const*)" is "f(long int, const char *)" */
+		ok = resolve_cxx_same(spec, name);
 	}
 	free(name);
 	return ok;

@@ -147,7 +147,7 @@ int resolve_dwarf_place(struct resolve_dwarf *d, const char *spec, unsigned int 
 			return dw_place_file_line(d, head, (int)line, max, locs, n);
 		return dw_place_rel_line(d, head, (int)line, flags, max, locs, n);
 	}
-	if (strpbrk(spec, "*?["))
+	if (strcspn(spec, "*?[") < strcspn(spec, "("))	/* not "f(char *)" */
 		return place_glob(d, spec, flags, max, locs, n);
 	return place_function(d, spec, flags, max, locs, n);
 }

@@ -15,6 +15,7 @@
 #include <dwarf.h>
 
 #include "dwarf-var.h"
+#include "resolve-int.h"
 #include "x86-regs.h"
 
 /* --- CFA ----------------------------------------------------------------- */
@@ -302,6 +303,25 @@ static int ops_fbreg(const struct at *at, const Dwarf_Op *ops, size_t n, struct 
 	return 0;
 }
 
+/*
+ * A global at file vaddr @vaddr. An exported variable of a shared library
+ * may not live there: an executable that uses it directly gets its own
+ * copy (a COPY relocation) and the library's code reads it through its GOT
+ * slot, which ld.so points at the live copy; so is it read here.
+ */
+static int global_at(const struct at *at, uint64_t vaddr, struct dv *v)
+{
+	uint64_t slot;
+
+	v->kind = DV_ABS;
+	if (resolve_elf_got_slot(at->d->elf, vaddr, &slot)) {
+		v->off = (int64_t)vaddr;
+		return 0;
+	}
+	v->off = (int64_t)slot;
+	return dv_deref(at, v, 0);
+}
+
 static int ops_addr(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		    size_t n, struct dv *v, const char *name)
 {
@@ -310,9 +330,7 @@ static int ops_addr(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *
 	if (n != 1 || addr_op(at, attr, &ops[0], &addr))
 		return dw_err(-ENOTSUP, "'%s' is an address computed here, not a "
 			      "variable in memory", name);
-	v->kind = DV_ABS;
-	v->off = (int64_t)dw_to_vaddr(at->d, addr);
-	return 0;
+	return global_at(at, dw_to_vaddr(at->d, addr), v);
 }
 
 static int ops_cfa(const struct at *at, struct dv *v)
@@ -487,11 +505,8 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 		return 0;
 	}
 	if (dwarf_hasattr_integrate(var, DW_AT_declaration) &&
-	    sym_object(at->d, name, &vaddr) == 0) {
-		v->kind = DV_ABS;
-		v->off = (int64_t)vaddr;
-		return 0;
-	}
+	    sym_object(at->d, name, &vaddr) == 0)
+		return global_at(at, vaddr, v);
 	return dw_err(-ENODATA, "'%s' is optimized out: the compiler left no location for it",
 		      name);
 }
@@ -511,7 +526,7 @@ int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_r
 		return dw_err(-ENOENT, "no debug information for the code at %#" PRIx64
 			      " (%s+%" PRIu64 ")", loc->addr, loc->symbol ? loc->symbol : "?",
 			      loc->add);
-	at->nscopes = dwarf_getscopes(&at->cu, at->pc, &at->scopes);
+	at->nscopes = dw_getscopes(d, &at->cu, at->pc, &at->scopes);
 	if (at->nscopes < 0)
 		at->nscopes = 0;
 	if (dw_func_at(d, at->pc, &at->cu, &at->fn) == 0)
@@ -535,9 +550,7 @@ int dv_lookup(const struct at *at, const char *name, struct dv *v)
 		return dv_var(at, &var, v, name);
 	if (sym_object(at->d, name, &vaddr) == 0) {
 		memset(v, 0, sizeof(*v));
-		v->kind = DV_ABS;
-		v->off = (int64_t)vaddr;
-		return 0;
+		return global_at(at, vaddr, v);
 	}
 	dw_pc_label(at->d, at->pc, lab, sizeof(lab));
 	return dw_err(-ENOENT, "no variable '%s' at %s; 'uprobe vars' lists what is there",

@@ -400,3 +400,81 @@ int resolve_elf_off_to_vaddr(const struct resolve_elf *e, uint64_t off, uint64_t
 	*vaddr = off - p->p_offset + p->p_vaddr;
 	return 0;
 }
+
+/* ---- GOT slots ---- */
+
+/* A shared library: ET_DYN without an interpreter (a PIE has one). */
+static bool is_library(Elf *elf)
+{
+	GElf_Ehdr eh;
+	GElf_Phdr ph;
+	size_t n, i;
+
+	if (!gelf_getehdr(elf, &eh) || eh.e_type != ET_DYN || elf_getphdrnum(elf, &n))
+		return false;
+	for (i = 0; i < n; i++)
+		if (gelf_getphdr(elf, i, &ph) && ph.p_type == PT_INTERP)
+			return false;
+	return true;
+}
+
+/* The .dynsym index of the exported data object at @vaddr, or 0. */
+static size_t exported_object(Elf_Scn *dynsym, uint64_t vaddr)
+{
+	Elf_Data *d = elf_getdata(dynsym, NULL);
+	GElf_Shdr sh;
+	GElf_Sym s;
+	size_t i, n;
+
+	if (!d || !gelf_getshdr(dynsym, &sh) || !sh.sh_entsize)
+		return 0;
+	n = sh.sh_size / sh.sh_entsize;
+	for (i = 1; i < n; i++)
+		if (gelf_getsym(d, i, &s) && s.st_value == vaddr && s.st_shndx != SHN_UNDEF &&
+		    GELF_ST_TYPE(s.st_info) == STT_OBJECT &&
+		    GELF_ST_BIND(s.st_info) == STB_GLOBAL &&
+		    GELF_ST_VISIBILITY(s.st_other) == STV_DEFAULT)
+			return i;
+	return 0;
+}
+
+/* The r_offset of the R_X86_64_GLOB_DAT of symbol @sym in @rela. */
+static bool glob_dat(Elf_Scn *rela, size_t sym, uint64_t *slot)
+{
+	Elf_Data *d = elf_getdata(rela, NULL);
+	GElf_Shdr sh;
+	GElf_Rela r;
+	size_t i, n;
+
+	if (!d || !gelf_getshdr(rela, &sh) || !sh.sh_entsize)
+		return false;
+	n = sh.sh_size / sh.sh_entsize;
+	for (i = 0; i < n; i++)
+		if (gelf_getrela(d, i, &r) && GELF_R_TYPE(r.r_info) == R_X86_64_GLOB_DAT &&
+		    GELF_R_SYM(r.r_info) == sym) {
+			*slot = r.r_offset;
+			return true;
+		}
+	return false;
+}
+
+int resolve_elf_got_slot(Elf *elf, uint64_t vaddr, uint64_t *slot)
+{
+	Elf_Scn *scn = NULL, *dynsym = NULL;
+	GElf_Shdr sh;
+	size_t sym;
+
+	if (!elf || !is_library(elf))
+		return -ENOENT;
+	while ((scn = elf_nextscn(elf, scn)) && !dynsym)
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM)
+			dynsym = scn;
+	sym = dynsym ? exported_object(dynsym, vaddr) : 0;
+	if (!sym)
+		return -ENOENT;
+	for (scn = NULL; (scn = elf_nextscn(elf, scn));)
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELA &&
+		    sh.sh_link == elf_ndxscn(dynsym) && glob_dat(scn, sym, slot))
+			return 0;
+	return -ENOENT;
+}

@@ -18,6 +18,7 @@ struct glob_walk {
 	const char *pattern;
 	char *buf;		/* a name without @VER */
 	size_t bufsize;
+	bool cxx;		/* the pattern is a C++ name: match demangled names */
 	struct resolve_scan sc;
 };
 
@@ -48,6 +49,22 @@ static const char *bare_name(const char *name, char **buf, size_t *size)
 	return *buf;
 }
 
+/* A C++ pattern ("ns::*") against the demangled name, with and without
+ * its parameters. */
+static int glob_cxx(struct glob_walk *w, const struct resolve_sym *s, const char *name)
+{
+	char *dm = resolve_demangle(name);
+	bool ok;
+
+	if (!dm)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	ok = fnmatch(w->pattern, dm, 0) == 0;
+	dm[resolve_cxx_base_len(dm)] = '\0';
+	ok |= fnmatch(w->pattern, dm, 0) == 0;
+	free(dm);
+	return ok ? resolve_cand_add(&w->sc, s, NULL) : 0;
+}
+
 /* A visible function whose name without @VER matches the pattern. */
 static int glob_one(const struct resolve_sym *s, void *arg)
 {
@@ -61,6 +78,8 @@ static int glob_one(const struct resolve_sym *s, void *arg)
 		return -ENOMEM;
 	if (fnmatch(w->pattern, name, 0) == 0)
 		return resolve_cand_add(&w->sc, s, NULL);
+	if (w->cxx && strncmp(name, "_Z", 2) == 0)
+		return glob_cxx(w, s, name);
 	return 0;
 }
 
@@ -115,7 +134,8 @@ static int glob_locs(struct resolve_elf *e, const char *pattern, const struct re
 int resolve_glob(struct resolve_elf *e, const char *pattern, size_t max,
 		 struct resolve_loc **locs, size_t *n)
 {
-	struct glob_walk w = { .pattern = pattern };
+	struct glob_walk w = { .pattern = pattern,
+			       .cxx = strstr(pattern, "::") || strchr(pattern, '(') };
 	int ret;
 
 	*locs = NULL;

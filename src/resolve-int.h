@@ -119,6 +119,16 @@ const struct resolve_symtab *resolve_elf_local_table(struct resolve_elf *e);
 int resolve_elf_each_func(struct resolve_elf *e,
 			  int (*fn)(const struct resolve_sym *s, void *arg), void *arg);
 
+/*
+ * The GOT slot (file vaddr) through which shared library @elf reads its
+ * exported data object at @vaddr (default visibility, STB_GLOBAL in
+ * .dynsym, with an R_X86_64_GLOB_DAT): ld.so points it at the live copy,
+ * which is the executable's when that copy-relocates the variable.
+ * -ENOENT for an executable, a hidden or local object, or no such slot.
+ * On any Elf, so that the DWARF side can ask too.
+ */
+int resolve_elf_got_slot(Elf *elf, uint64_t vaddr, uint64_t *slot);
+
 /* The NT_GNU_BUILD_ID note as hex into @hex; false if there is none. */
 bool resolve_elf_build_id(struct resolve_elf *e, char *hex, size_t size);
 

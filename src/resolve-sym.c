@@ -242,6 +242,7 @@ static void list_candidates(const struct resolve_elf *e, const struct resolve_sc
 	const struct resolve_cand *c;
 	size_t i, j, shown = 0;
 	bool seen;
+	char *dm;
 
 	for (i = 0; i < sc->n && shown < MAX_LISTED; i++) {
 		for (seen = false, j = 0; j < i && !seen; j++)
@@ -249,9 +250,11 @@ static void list_candidates(const struct resolve_elf *e, const struct resolve_sc
 		if (seen)
 			continue;
 		c = &sc->v[i];
-		resolve_add_err("%s0x%" PRIx64 " (%s%s%" PRIu64 " bytes)", shown ? ", " : "",
-				shown_off(e, c->addr), c->file ? c->file : "", c->file ? ", " : "",
-				c->size);
+		dm = resolve_demangle(c->name);
+		resolve_add_err("%s0x%" PRIx64 " (%s%s%s%s%" PRIu64 " bytes)", shown ? ", " : "",
+				shown_off(e, c->addr), dm ? dm : "", dm ? ", " : "",
+				c->file ? c->file : "", c->file ? ", " : "", c->size);
+		free(dm);
 		shown++;
 	}
 	if (ndistinct > shown)
@@ -323,6 +326,43 @@ int resolve_loc_fill(struct resolve_elf *e, const struct resolve_cand *c, uint64
 	return 0;
 }
 
+/* The C++ functions whose demangled name is what was typed. */
+struct cxx_walk {
+	const char *typed;
+	struct resolve_scan *sc;
+};
+
+static int cxx_one(const struct resolve_sym *s, void *arg)
+{
+	struct cxx_walk *w = arg;
+	char *dm;
+	bool ok;
+
+	if (strncmp(s->name, "_Z", 2) != 0 || resolve_sym_hidden(s))
+		return 0;
+	dm = resolve_demangle(s->name);
+	if (!dm)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	dm[strcspn(dm, "@")] = '\0';
+	ok = resolve_cxx_matches(w->typed, dm);
+	free(dm);
+	return ok ? resolve_cand_add(w->sc, s, NULL) : 0;
+}
+
+/*
+ * No symbol has the name: it may be a C++ name as people type it
+ * ("ns::f", "ns::f(int)"), without debug information to look it up in.
+ */
+static int scan_cxx(struct resolve_elf *e, const struct resolve_query *q,
+		    struct resolve_scan *sc)
+{
+	struct cxx_walk w = { q->base, sc };
+
+	if (q->ver || sc->undef)
+		return 0;
+	return resolve_elf_each_func(e, cxx_one, &w);
+}
+
 int resolve_symbol(struct resolve_elf *e, const char *name, uint64_t add,
 		   struct resolve_loc *loc)
 {
@@ -342,6 +382,8 @@ int resolve_symbol(struct resolve_elf *e, const char *name, uint64_t add,
 	ret = scan_table(e, resolve_elf_local_table(e), &q, &sc);
 	if (!ret)
 		ret = resolve_scan_dynsym(e, &q, &sc);
+	if (!ret && !sc.n)
+		ret = scan_cxx(e, &q, &sc);
 	if (ret)
 		goto out_free;
 	if (!sc.n) {

@@ -60,9 +60,10 @@ static int parse_num(const char *s, size_t len, uint64_t *v)
 	return 0;
 }
 
+/* In a C++ parameter list, '*' and '[' are pointers and arrays. */
 static bool has_glob(const char *s)
 {
-	return strpbrk(s, "*?[") != NULL;
+	return strcspn(s, "*?[") < strcspn(s, "(");
 }
 
 /* SYMBOL[+OFF]; a '+' not followed by a digit belongs to the name. */

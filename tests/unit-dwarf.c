@@ -471,6 +471,71 @@ static void test_is_expr(void **state)
 	assert_false(resolve_dwarf_is_expr("\\42", false));
 }
 
+/* ---- issue 7: C++ from clang, signatures as typed, library globals ---- */
+
+/* clang defines namespace functions inside the namespace, where
+ * dwarf_getscopes() does not look; g++ at the top level. */
+static void test_cxx_compilers(void **state)
+{
+	static const char *const builds[][2] = {
+		{ "clang++ -g -O0", "cxx-clang-O0" }, { "clang++ -g -O2", "cxx-clang-O2" },
+		{ "g++ -g -O0", "cxx-gcc-O0" }, { "g++ -g -O2", "cxx-gcc-O2" },
+	};
+	static const char *const sigs[] = {
+		"acc::Counter::add(long, char const*)", "acc::Counter::add(long int, const char *)",
+		"acc::Counter::add(long,char const *)", "acc::Counter::add(signed long, const char*)",
+	};
+	struct resolve_dwarf *d;
+	struct resolve_loc *locs;
+	char got[256];
+	size_t i, j, n;
+
+	for (i = 0; i < sizeof(builds) / sizeof(builds[0]); i++) {
+		const char *b = bin(builds[i][1]);
+
+		sh("%s -o '%s' " FX "/dwarf-cxx.cpp", builds[i][0], b);
+		assert_int_equal(fetch(b, "acc::twice(int)", true, false, "x", got,
+				       sizeof(got)), 0);
+		assert_true(strncmp(got, "x=", 2) == 0);
+		assert_int_equal(fetch(b, "acc::twice(double)", true, false, "$params", got,
+				       sizeof(got)) == 0 || strstr(got, "vector") != NULL, 1);
+		d = resolve_dwarf_open(b);
+		assert_non_null(d);
+		for (j = 0; j < sizeof(sigs) / sizeof(sigs[0]); j++) {
+			if (resolve_dwarf_place(d, sigs[j], 0, 4, &locs, &n))
+				fail_msg("%s: '%s': %s", b, sigs[j], resolve_dwarf_errmsg());
+			assert_int_equal(n, 1);
+			resolve_locs_free(locs, n);
+		}
+		assert_int_equal(resolve_dwarf_place(d, "acc::Counter::add(int, char const*)",
+						     0, 4, &locs, &n), -ENOENT);
+		resolve_dwarf_close(d);
+	}
+}
+
+/* An exported global of a library: through its GOT slot, where ld.so
+ * points it at the executable's copy; a hidden one and an executable's
+ * stay in place. */
+static void test_library_globals(void **state)
+{
+	char lib[PATH_MAX + 64], want[128], slot[64], got[256];
+
+	snprintf(lib, sizeof(lib), "%s", bin("libglob-fx.so"));
+	sh("gcc -g -O2 -fPIC -shared -o '%s' " FX "/glob-lib.c", lib);
+	sh("gcc -g -O2 -o '%s' " FX "/glob-main.c '%s'", bin("glob-main"), lib);
+	sh_line(slot, sizeof(slot), "readelf -rW '%s' | awk '$3 == \"R_X86_64_GLOB_DAT\" && "
+		"$5 == \"lib_counter\" { print $1 }'", lib);
+	snprintf(want, sizeof(want), "lib_counter=+0(@+%#llx):s32", strtoull(slot, NULL, 16));
+	expect_fetch(lib, "lib_tick", false, "lib_counter", want);
+	assert_int_equal(fetch(lib, "lib_tick", false, false, "lib_hidden", got, sizeof(got)), 0);
+	assert_true(strncmp(got, "lib_hidden=@+0x", 15) == 0);
+	assert_int_equal(fetch(lib, "lib_tick", false, false, "lib_static", got, sizeof(got)), 0);
+	assert_true(strncmp(got, "lib_static=@+0x", 15) == 0);
+	assert_int_equal(fetch(bin("glob-main"), "main", false, false, "lib_counter", got,
+			       sizeof(got)), 0);
+	assert_true(strncmp(got, "lib_counter=@+0x", 16) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +550,8 @@ int main(void)
 		cmocka_unit_test(test_copies_and_debuglink),
 		cmocka_unit_test(test_cxx),
 		cmocka_unit_test(test_libc),
+		cmocka_unit_test(test_cxx_compilers),
+		cmocka_unit_test(test_library_globals),
 	};
 
 	return cmocka_run_group_tests_name("dwarf", tests, setup, NULL);

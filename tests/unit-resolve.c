@@ -805,6 +805,134 @@ static void test_debug_only(void **state)
 	resolve_close(e);
 }
 
+/* ---- C++ names (issue 7 items 4, 5) ---- */
+
+/* Spellings of one signature: c++filt's, gdb's, DWARF's, as typed. */
+static void test_cxx_same(void **state)
+{
+	static const char *const same[][2] = {
+		{ "f(long, int)", "f(long int, int)" },
+		{ "f(unsigned)", "f(unsigned int)" },
+		{ "f(short)", "f(short int)" },
+		{ "f(unsigned short)", "f(short unsigned int)" },
+		{ "f(long long)", "f(long long int)" },
+		{ "f(unsigned long)", "f(long unsigned int)" },
+		{ "f(signed)", "f(int)" },
+		{ "f(char const*)", "f(const char *)" },
+		{ "f(char const * const)", "f(const char *const)" },
+		{ "f(char*const)", "f(char * const)" },
+		{ "ns::K::m(long, char const*)", "ns::K::m( long int ,const char * )" },
+		{ "f(int&)", "f(int &)" },
+		{ "f(const ns::K&)", "f(ns::K const &)" },
+		{ "f(void)", "f()" },
+		{ "f(long double)", "f(double long)" },
+		{ "f(signed char)", "f(char signed)" },
+	};
+	static const char *const differ[][2] = {
+		{ "f(signed char)", "f(char)" },
+		{ "f(unsigned char)", "f(char)" },
+		{ "f(long)", "f(int)" },
+		{ "f(long)", "f(long long)" },
+		{ "f(const char *)", "f(char *const)" },
+		{ "f(int)", "f(unsigned int)" },
+		{ "f(double)", "f(long double)" },
+		{ "f(int*)", "f(int&)" },
+		{ "ns::f(int)", "ns::g(int)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+		if (!resolve_cxx_same(same[i][0], same[i][1]))
+			fail_msg("'%s' should be '%s'", same[i][0], same[i][1]);
+	for (i = 0; i < sizeof(differ) / sizeof(differ[0]); i++)
+		if (resolve_cxx_same(differ[i][0], differ[i][1]))
+			fail_msg("'%s' should not be '%s'", differ[i][0], differ[i][1]);
+	assert_true(resolve_cxx_matches("ns::f", "ns::f(int)"));
+	assert_true(resolve_cxx_matches("ns::f(int)", "ns::f(int)"));
+	assert_false(resolve_cxx_matches("ns::f(long)", "ns::f(int)"));
+	assert_false(resolve_cxx_matches("ns::f", "ns::fg(int)"));
+	assert_int_equal(resolve_cxx_base_len("ns::f(int)"), 5);
+	assert_int_equal(resolve_cxx_base_len("K::operator()(int)"), 13);
+}
+
+static void expect_demangled(const char *sym, const char *want)
+{
+	char *dm = resolve_demangle(sym);
+
+	if (!want) {
+		assert_null(dm);
+		return;
+	}
+	assert_non_null(dm);
+	assert_string_equal(dm, want);
+	free(dm);
+}
+
+static void test_demangle(void **state)
+{
+	char *b;
+
+	expect_demangled("_ZN3acc7Counter4bumpEi", "acc::Counter::bump(int)");
+	expect_demangled("_ZN2ns1fEi@@VER_2", "ns::f(int)@@VER_2");
+	expect_demangled("main", NULL);
+	expect_demangled("_Znot-mangled", NULL);
+	b = resolve_cxx_event_base("_ZN3acc7Counter4bumpEi");
+	assert_non_null(b);
+	assert_string_equal(b, "Counter::bump");
+	free(b);
+	b = resolve_cxx_event_base("_ZN2ns1fEi");
+	assert_non_null(b);
+	assert_string_equal(b, "ns::f");
+	free(b);
+	assert_null(resolve_cxx_event_base("readline"));
+	b = resolve_cxx_short("std::vector<a::b>::push_back(a::b const&)");
+	assert_non_null(b);
+	assert_string_equal(b, "vector<a::b>::push_back");
+	free(b);
+}
+
+/* Without DWARF, C++ names as people type them match demangled symbols. */
+static void test_cxx_symbols(void **state)
+{
+	struct resolve_elf *e = open_fx("cxx");
+	struct resolve_loc loc, loc2, *locs;
+	size_t n;
+
+	assert_int_equal(resolve_symbol(e, "_ZN2ns1fEi", 0, &loc), 0);
+	assert_int_equal(resolve_symbol(e, "ns::f", 0, &loc2), 0);
+	assert_int_equal(loc2.offset, loc.offset);
+	resolve_loc_clear(&loc2);
+	assert_int_equal(resolve_symbol(e, "ns::f(int)", 0, &loc2), 0);
+	assert_int_equal(loc2.offset, loc.offset);
+	resolve_loc_clear(&loc2);
+	assert_int_equal(resolve_symbol(e, "ns::f(long)", 0, &loc2), -ENOENT);
+	assert_int_equal(resolve_symbol(e, "ns::counter::bump( int )", 0, &loc2), 0);
+	assert_string_equal(loc2.symbol, "_ZN2ns7counter4bumpEi");
+	resolve_loc_clear(&loc2);
+	assert_int_equal(resolve_glob(e, "ns::*", 16, &locs, &n), 0);
+	assert_int_equal(n, 2);
+	resolve_locs_free(locs, n);
+	assert_int_equal(resolve_glob(e, "ns::*(int)", 16, &locs, &n), 0);
+	assert_int_equal(n, 2);
+	resolve_locs_free(locs, n);
+	resolve_loc_clear(&loc);
+	resolve_close(e);
+}
+
+/* A '*' in a parameter list is a pointer, not a glob. */
+static void test_cxx_target(void **state)
+{
+	struct resolve_target t;
+
+	assert_int_equal(resolve_parse_target("/bin/x:ns::f(char const*)", &t), 0);
+	assert_false(t.glob);
+	assert_string_equal(t.symbol, "ns::f(char const*)");
+	resolve_target_clear(&t);
+	assert_int_equal(resolve_parse_target("/bin/x:ns::*(int)", &t), 0);
+	assert_true(t.glob);
+	resolve_target_clear(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -826,6 +954,10 @@ int main(void)
 		cmocka_unit_test(test_insn_offset),
 		cmocka_unit_test(test_insn_names_escaped),
 		cmocka_unit_test(test_debug_only),
+		cmocka_unit_test(test_cxx_same),
+		cmocka_unit_test(test_demangle),
+		cmocka_unit_test(test_cxx_symbols),
+		cmocka_unit_test(test_cxx_target),
 	};
 
 	return cmocka_run_group_tests_name("resolve", tests, setup, NULL);
