@@ -91,7 +91,7 @@ static const struct argp add_argp = {
 	"  uprobe add /bin/bash:readline %di\n"
 	"  uprobe add -r bash:readline '+0($retval):string'\n"
 	"  uprobe add -n ./app:'parse_*'",
-	cli_children, NULL, NULL
+	cli_pid_children, NULL, NULL
 };
 
 /* DWARF: a source line, FUNC:RELLINE, or a C++ name with scopes or a signature. */
@@ -273,11 +273,9 @@ static int add_open(struct add_opts *o, struct add_run *r)
 		err("-e names one event; '%s' is a glob", o->target);
 		return EXIT_FAIL;
 	}
-	r->path = resolve_find_path(t->path);
-	if (!r->path) {
-		err("'%s': %s", t->path, resolve_errmsg());
+	r->path = cli_find(t->path, g_pid);
+	if (!r->path)
 		return EXIT_FAIL;
-	}
 	r->e = resolve_open(r->path);
 	if (!r->e) {
 		err("'%s': %s", r->path, resolve_errmsg());

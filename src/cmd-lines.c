@@ -20,7 +20,7 @@ static const struct argp lines_argp = {
 	"inlined copies are marked. Needs debug information.\n\n"
 	"Example:\n"
 	"  uprobe lines ./app:parse_request",
-	cli_children, NULL, NULL
+	cli_pid_children, NULL, NULL
 };
 
 int cmd_lines(int argc, char **argv)

@@ -49,7 +49,7 @@ static const struct argp vars_argp = {
 	"it can. Needs debug information.\n\n"
 	"Example:\n"
 	"  uprobe vars ./app:parse_request",
-	cli_children, NULL, NULL
+	cli_pid_children, NULL, NULL
 };
 
 static void print_var(const struct resolve_dwarf_var *v, bool first)
