@@ -153,4 +153,27 @@ int resolve_usdt_select(const struct resolve_usdt_note *notes, size_t n, const c
 int resolve_usdt_offsets(struct resolve_elf *e, const struct resolve_usdt_note *nt,
 			 uint64_t *off, uint64_t *ref);
 
+/* "usdt:PATH:PROVIDER:NAME" or "usdt:PATH:NAME", split but not looked up. */
+struct resolve_usdt_target {
+	char *path;		/* as typed */
+	char *provider;		/* a glob; NULL: any provider (NAME must be unique) */
+	char *name;		/* a glob */
+};
+
+/** resolve_usdt_is_target() - whether @spec starts with "usdt:". */
+bool resolve_usdt_is_target(const char *spec);
+
+/**
+ * resolve_usdt_parse_target() - split "usdt:PATH:PROVIDER:NAME" or
+ * "usdt:PATH:NAME" (bpftrace's spelling) into @t. PATH ends at its first
+ * ':'; nothing is opened. Implemented in resolve-target.c.
+ *
+ * Return: 0, or -EINVAL with resolve_errmsg() set, -ENOMEM. Caller clears
+ * @t with resolve_usdt_target_clear(); on failure @t owns nothing.
+ */
+int resolve_usdt_parse_target(const char *spec, struct resolve_usdt_target *t);
+
+/** resolve_usdt_target_clear() - free what @t owns; @t itself is not freed. */
+void resolve_usdt_target_clear(struct resolve_usdt_target *t);
+
 #endif

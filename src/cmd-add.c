@@ -14,6 +14,7 @@
 #include "probe.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
+#include "resolve-usdt.h"
 #include "tfs.h"
 
 enum { OPT_MAX_PROBES = 0x100, OPT_NO_INLINES };
@@ -264,6 +265,8 @@ static int add_open(struct add_opts *o, struct add_run *r)
 {
 	struct resolve_target *t = &r->t;
 
+	if (resolve_usdt_is_target(o->target))
+		return add_usdt_open(o, r);
 	if (resolve_parse_target(o->target, t)) {
 		err("'%s': %s", o->target, resolve_errmsg());
 		note("hint: TARGET is PATH:SYMBOL[+OFF], PATH:0xOFFSET or PATH:'GLOB'");
@@ -273,6 +276,8 @@ static int add_open(struct add_opts *o, struct add_run *r)
 		err("-e names one event; '%s' is a glob", o->target);
 		return EXIT_FAIL;
 	}
+	if (g_pid && !strcmp(t->path, "*"))
+		return add_pid_places(o, r);
 	r->path = cli_find(t->path, g_pid);
 	if (!r->path)
 		return EXIT_FAIL;
@@ -295,9 +300,12 @@ static int add_open(struct add_opts *o, struct add_run *r)
 static int add_places(struct add_opts *o, struct add_run *r)
 {
 	const struct resolve_target *t = &r->t;
-	int ret = locate(o, &r->t, r->e, &r->locs, &r->nlocs);
 	size_t i;
+	int ret;
 
+	if (r->usdt || r->loc_paths)
+		return EXIT_OK;	/* found by add_usdt_open() or add_pid_places() */
+	ret = locate(o, &r->t, r->e, &r->locs, &r->nlocs);
 	if (ret) {
 		resolve_failed(o, ret);
 		return EXIT_FAIL;
@@ -325,6 +333,8 @@ static void add_free(struct add_opts *o, struct add_run *r)
 	}
 	free(r->probes);
 	free(r->from);
+	add_usdt_free(r);
+	add_pid_free(r);
 	resolve_locs_free(r->locs, r->nlocs);
 	resolve_close(r->e);
 	resolve_dwarf_close(o->dw);
