@@ -135,6 +135,7 @@ int cmd_profile(int argc, char **argv);
 int cmd_funcs(int argc, char **argv);
 int cmd_vars(int argc, char **argv);
 int cmd_lines(int argc, char **argv);
+int cmd_usdt(int argc, char **argv);
 
 /* JSON helpers: strings are escaped so any bytes give valid JSON. */
 void json_str(FILE *f, const char *s);
