@@ -107,8 +107,8 @@ char *resolve_usdt_fetcharg(struct resolve_elf *e, uint64_t pc, const struct res
  * Return: 0 with *@v (caller frees with resolve_usdt_args_free(); NULL when
  * *@n is 0) and *@n, or -ENOMEM.
  */
-int resolve_usdt_args(struct resolve_elf *e, uint64_t pc, const char *args, struct resolve_usdt_arg **v,
-		      size_t *n);
+int resolve_usdt_args(struct resolve_elf *e, uint64_t pc, const char *args,
+		      struct resolve_usdt_arg **v, size_t *n);
 
 /** resolve_usdt_args_free() - free @n arguments from resolve_usdt_args(); NULL is a no-op. */
 void resolve_usdt_args_free(struct resolve_usdt_arg *v, size_t n);

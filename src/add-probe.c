@@ -257,8 +257,9 @@ int add_build(struct add_opts *o, struct add_run *r)
 		return EXIT_FAIL;
 	}
 	for (r->n = 0; r->n < r->nlocs; r->n++) {
-		r->probes[r->n] = build_probe(o, &r->locs[r->n],
-					      r->loc_paths ? r->loc_paths[r->n] : r->path, ret, &r->feat,
+		const char *path = r->loc_paths ? r->loc_paths[r->n] : r->path;
+
+		r->probes[r->n] = build_probe(o, &r->locs[r->n], path, ret, &r->feat,
 					      r->probes, r->n, &r->from[r->n]);
 		if (!r->probes[r->n])
 			return EXIT_FAIL;

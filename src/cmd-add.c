@@ -83,15 +83,19 @@ static const struct argp add_argp = {
 	add_options, add_parse, "TARGET [FETCHARG...]",
 	"Add uprobe events.\v"
 	"TARGET is PATH:SYMBOL, PATH:SYMBOL+OFF, PATH:SYMBOL%return, "
-	"PATH:0xFILEOFFSET or PATH:'GLOB'. PATH may be a program name looked "
-	"up in $PATH. FETCHARG is [NAME=]FETCH[:TYPE] as in the kernel's "
+	"PATH:0xFILEOFFSET, PATH:'GLOB' or usdt:PATH:[PROVIDER:]NAME (a USDT "
+	"marker; FETCHARG NAME=argN[:TYPE] names its arguments). PATH may be a "
+	"program name looked up in $PATH or a library's short name (libc); with "
+	"-p PID, as that process sees it, and '*' is every object it maps. FETCHARG is [NAME=]FETCH[:TYPE] as in the kernel's "
 	"uprobetracer: %REG, @ADDR, @+OFF, $stack, $stackN, $retval, $comm, "
 	"+|-[u]OFF(FETCH), \\IMM, \\\"STR\" with types u8..u64, s8..s64, "
 	"x8..x64, char, string, ustring, b<W>@<O>/<C> and TYPE[N].\n\n"
 	"Examples:\n"
 	"  uprobe add /bin/bash:readline %di\n"
 	"  uprobe add -r bash:readline '+0($retval):string'\n"
-	"  uprobe add -n ./app:'parse_*'",
+	"  uprobe add -n ./app:'parse_*'\n"
+	"  uprobe add usdt:python3:python:function__entry 'func=arg2:string'\n"
+	"  uprobe add -p 1234 '*:malloc'",
 	cli_pid_children, NULL, NULL
 };
 

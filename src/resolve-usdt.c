@@ -367,8 +367,8 @@ int resolve_usdt_offsets(struct resolve_elf *e, const struct resolve_usdt_note *
 	return 0;
 }
 
-static char *rip_sym(struct resolve_elf *e, uint64_t pc, const struct resolve_usdt_op *op, const char *type,
-		     char **why)
+static char *rip_sym(struct resolve_elf *e, uint64_t pc, const struct resolve_usdt_op *op,
+		     const char *type, char **why)
 {
 	const GElf_Phdr *ph;
 	uint64_t addr = 0;
@@ -454,8 +454,8 @@ static int one_arg(struct resolve_elf *e, uint64_t pc, const char *text, size_t 
 	return a->fetch || a->why ? 0 : -ENOMEM;
 }
 
-int resolve_usdt_args(struct resolve_elf *e, uint64_t pc, const char *args, struct resolve_usdt_arg **v,
-		      size_t *n)
+int resolve_usdt_args(struct resolve_elf *e, uint64_t pc, const char *args,
+		      struct resolve_usdt_arg **v, size_t *n)
 {
 	const char *s = args;
 	size_t cap = 0;
