@@ -47,6 +47,41 @@ expect_eq "the values streamed are those the fixture printed" "$seen" "$printed"
 expect_eq "with the probe gone the semaphore falls again" \
 	"$("$UPROBE" del "$G/guarded" >/dev/null; "$FIX" 2 1 | tail -1)" "fired 0"
 
+# A guarded marker in a shared library: its semaphore is in the library's data.
+L=$OUT/usdt-live-lib
+mkdir -p "$L"
+cat >"$L/lib.c" <<'CEOF'
+#define _SDT_HAS_SEMAPHORES 1
+#include <stdio.h>
+#include <sys/sdt.h>
+unsigned short livelib_hit_semaphore __attribute__((section(".probes")));
+int livelib_hit(int i)
+{
+	if (!livelib_hit_semaphore)
+		return 0;
+	printf("lib %d\n", i * 3);
+	fflush(stdout);
+	STAP_PROBE1(livelib, hit, i * 3);
+	return 1;
+}
+CEOF
+printf '%s\n' '#include <stdio.h>' 'int livelib_hit(int);' \
+	'int main(void) { int i, n = 0; for (i = 0; i < 4; i++) n += livelib_hit(i);' \
+	'printf("fired %d\n", n); return 0; }' >"$L/prog.c"
+if gcc -O2 -shared -fPIC -o "$L/liblivelib.so" "$L/lib.c" &&
+   gcc -O2 -o "$L/prog" "$L/prog.c" -L"$L" -llivelib -Wl,-rpath,"$L"; then
+	run "$UPROBE" add -g "$G" "usdt:$L/liblivelib.so:livelib:hit" 'v=arg1'
+	expect_eq "add a library's guarded marker" "$rc" 0
+	"$UPROBE" stream "$G/hit" -- "$L/prog" >"$OUT/usdt-lib.txt" 2>&1
+	expect_eq "the library's marker fires while probed" "$(grep -c '^lib ' "$OUT/usdt-lib.txt")" 4
+	expect_eq "with the library's values" \
+		"$(grep " $G/hit " "$OUT/usdt-lib.txt" | sed -E 's/.* v=(-?[0-9]+).*/\1/' | tr '\n' ' ')" \
+		"$(grep '^lib ' "$OUT/usdt-lib.txt" | cut -d' ' -f2 | tr '\n' ' ')"
+	"$UPROBE" del "$G/hit" >/dev/null
+else
+	fail "build the library fixture"
+fi
+
 # python3: python:function__entry (file, function, line), guarded by a semaphore.
 PY=$(readlink -f /usr/bin/python3 2>/dev/null)
 if [ -z "$PY" ] || ! "$UPROBE" usdt "$PY" 'python:function__entry' >/dev/null 2>&1; then
