@@ -29,9 +29,9 @@ struct add_opts {
 	const char *dw_name;	/* what the user called the place */
 };
 
-/* What one run of add holds; add_free() frees it. */
 struct add_usdt;
 
+/* What one run of add holds; add_free() frees it. */
 struct add_run {
 	struct resolve_target t;
 	char *path;
