@@ -5,8 +5,8 @@
  * operands translated into uprobe fetch-args.
  *
  * Addresses here are virtual addresses, adjusted for prelink. The probe
- * line wants file offsets: the caller maps the pc and the semaphore with
- * the ELF resolver's vaddr -> offset map. The semaphore is a counter in
+ * line wants file offsets: resolve_usdt_offsets() maps the pc and the
+ * semaphore with the ELF resolver's vaddr -> offset map. The semaphore is a counter in
  * .probes (data) for the kernel's (REF_CTR_OFFSET):
  * "p:GRP/EV PATH:0xOFF(0xREF)".
  */
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <gelf.h>
+struct resolve_elf;
 
 /* One marker site: a marker used twice (inlined, say) is two notes. */
 struct resolve_usdt_note {
@@ -61,14 +61,14 @@ struct resolve_usdt_arg {
 
 /**
  * resolve_usdt_read() - every stapsdt note (type 3, owner "stapsdt") of
- * @elf, 32- or 64-bit, in file order. With a .stapsdt.base section, pc and
+ * @e (from resolve_open()), 32- or 64-bit, in file order. With a .stapsdt.base section, pc and
  * semaphore are moved by its address minus the note's base (prelink).
  * Malformed notes are skipped.
  *
  * Return: 0 with *@notes (caller frees with resolve_usdt_notes_free(); NULL
- * when *@n is 0) and *@n, or -ENOMEM, -EINVAL (@elf is not ELF).
+ * when *@n is 0) and *@n, or -ENOMEM, -EINVAL (@e is not ELF).
  */
-int resolve_usdt_read(Elf *elf, struct resolve_usdt_note **notes, size_t *n);
+int resolve_usdt_read(struct resolve_elf *e, struct resolve_usdt_note **notes, size_t *n);
 
 /** resolve_usdt_notes_free() - free @n notes from resolve_usdt_read(); NULL is a no-op. */
 void resolve_usdt_notes_free(struct resolve_usdt_note *notes, size_t n);
@@ -89,13 +89,13 @@ int resolve_usdt_parse_op(const char *text, size_t len, struct resolve_usdt_op *
  * symbol's memory (RIP_SYM) is fetched with "@+OFF", an offset the kernel
  * adds to where file offset 0 of the probed segment is mapped, so OFF is
  * the symbol's vaddr less the p_vaddr - p_offset of the PT_LOAD holding @pc
- * (valid for .bss too). @elf may be NULL when @op is no RIP_SYM.
+ * (valid for .bss too). @e may be NULL when @op is no RIP_SYM.
  *
  * Return: a string the caller frees with free(), or NULL with *@why (caller
  * frees with free()) saying why the kernel cannot fetch it; NULL with *@why
  * NULL and errno ENOMEM when memory ran out.
  */
-char *resolve_usdt_fetcharg(Elf *elf, uint64_t pc, const struct resolve_usdt_op *op,
+char *resolve_usdt_fetcharg(struct resolve_elf *e, uint64_t pc, const struct resolve_usdt_op *op,
 			    char **why);
 
 /**
@@ -107,8 +107,8 @@ char *resolve_usdt_fetcharg(Elf *elf, uint64_t pc, const struct resolve_usdt_op 
  * Return: 0 with *@v (caller frees with resolve_usdt_args_free(); NULL when
  * *@n is 0) and *@n, or -ENOMEM.
  */
-int resolve_usdt_args(Elf *elf, uint64_t pc, const char *args, struct resolve_usdt_arg **v,
-		      size_t *n);
+int resolve_usdt_args(struct resolve_elf *e, uint64_t pc, const char *args,
+		      struct resolve_usdt_arg **v, size_t *n);
 
 /** resolve_usdt_args_free() - free @n arguments from resolve_usdt_args(); NULL is a no-op. */
 void resolve_usdt_args_free(struct resolve_usdt_arg *v, size_t n);
@@ -142,12 +142,38 @@ int resolve_usdt_select(const struct resolve_usdt_note *notes, size_t n, const c
 			const char *name, size_t *idx, size_t max, size_t *count);
 
 /**
- * resolve_usdt_vaddr_to_offset() - the file offset of @vaddr through the
- * PT_LOAD that holds it in the file (p_filesz). Temporary: to be replaced
- * by resolve-int.h's map.
+ * resolve_usdt_offsets() - the file offsets the probe line wants for @nt in
+ * @e: *@off of its pc and *@ref of its semaphore (0: none), each through
+ * the PT_LOAD that holds it. The kernel finds the counter through the
+ * writable mapping that covers *@ref, so the semaphore's own segment is
+ * the right one (unlike a symbol's memory in resolve_usdt_fetcharg()).
  *
- * Return: 0, or -ERANGE when no PT_LOAD holds @vaddr in the file.
+ * Return: 0, or -ERANGE with resolve_errmsg() set.
  */
-int resolve_usdt_vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off);
+int resolve_usdt_offsets(struct resolve_elf *e, const struct resolve_usdt_note *nt,
+			 uint64_t *off, uint64_t *ref);
+
+/* "usdt:PATH:PROVIDER:NAME" or "usdt:PATH:NAME", split but not looked up. */
+struct resolve_usdt_target {
+	char *path;		/* as typed */
+	char *provider;		/* a glob; NULL: any provider (NAME must be unique) */
+	char *name;		/* a glob */
+};
+
+/** resolve_usdt_is_target() - whether @spec starts with "usdt:". */
+bool resolve_usdt_is_target(const char *spec);
+
+/**
+ * resolve_usdt_parse_target() - split "usdt:PATH:PROVIDER:NAME" or
+ * "usdt:PATH:NAME" (bpftrace's spelling) into @t. PATH ends at its first
+ * ':'; nothing is opened. Implemented in resolve-target.c.
+ *
+ * Return: 0, or -EINVAL with resolve_errmsg() set, -ENOMEM. Caller clears
+ * @t with resolve_usdt_target_clear(); on failure @t owns nothing.
+ */
+int resolve_usdt_parse_target(const char *spec, struct resolve_usdt_target *t);
+
+/** resolve_usdt_target_clear() - free what @t owns; @t itself is not freed. */
+void resolve_usdt_target_clear(struct resolve_usdt_target *t);
 
 #endif

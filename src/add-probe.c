@@ -337,6 +337,8 @@ int add_build(struct add_opts *o, struct add_run *r)
 {
 	bool ret = o->ret || r->t.is_return;
 
+	if (r->usdt)
+		return add_usdt_build(o, r);
 	r->probes = calloc(r->nlocs, sizeof(*r->probes));
 	r->from = calloc(r->nlocs, sizeof(*r->from));
 	if (!r->probes || !r->from) {
@@ -344,10 +346,18 @@ int add_build(struct add_opts *o, struct add_run *r)
 		return EXIT_FAIL;
 	}
 	for (r->n = 0; r->n < r->nlocs; r->n++) {
-		r->probes[r->n] = build_probe(o, &r->locs[r->n], r->path, ret, &r->feat,
+		const char *path = r->loc_paths ? r->loc_paths[r->n] : r->path;
+
+		r->probes[r->n] = build_probe(o, &r->locs[r->n], path, ret, &r->feat,
 					      r->probes, r->n, &r->from[r->n]);
 		if (!r->probes[r->n])
 			return EXIT_FAIL;
 	}
 	return EXIT_OK;
+}
+
+int add_unique_name(const struct add_opts *o, struct probe *const *probes, size_t n,
+		    char *buf, size_t len)
+{
+	return unique_name(o->group ? o->group : PROBE_DEFAULT_GROUP, probes, n, buf, len);
 }

@@ -30,6 +30,8 @@ struct add_opts {
 	const char *dw_name;	/* what the user called the place */
 };
 
+struct add_usdt;
+
 /* What one run of add holds; add_free() frees it. */
 struct add_run {
 	struct resolve_target t;
@@ -41,6 +43,8 @@ struct add_run {
 	struct probe **probes;
 	const char ***from;	/* per probe: the user's token of each fetch-arg */
 	size_t n;		/* probes built */
+	char **loc_paths;	/* per place its file (-p PID '*:SYM'), or NULL: @path */
+	struct add_usdt *usdt;	/* usdt:PATH:[PROVIDER:]NAME, add-usdt.c's */
 };
 
 /* The steps of add, in order, each printing why it fails and returning the
@@ -55,5 +59,28 @@ void add_free(struct add_opts *o, struct add_run *r);
 /* One probe per place of @r, in memory, into @r->probes (the first @r->n
  * built); prints why on failure. Returns the exit status. */
 int add_build(struct add_opts *o, struct add_run *r);
+
+/* The name @buf, or the first of @buf_1, @buf_2, ... that no event of @o's
+ * group nor the first @n of @probes has. Prints why on failure. */
+int add_unique_name(const struct add_opts *o, struct probe *const *probes, size_t n,
+		    char *buf, size_t len);
+
+/*
+ * add-usdt.c, for a usdt: target: add_usdt_open() finds the file, its
+ * markers and their sites (@r->locs, one per note); add_usdt_build() makes
+ * one event per marker, a probe per site, with its semaphore and fetch-args.
+ * Both print why on failure and return the exit status.
+ */
+int add_usdt_open(struct add_opts *o, struct add_run *r);
+int add_usdt_build(struct add_opts *o, struct add_run *r);
+void add_usdt_free(struct add_run *r);
+
+/*
+ * add-pid.c, for -p PID '*:SYMBOL': @r->locs and @r->loc_paths from every
+ * object the process maps that defines SYMBOL. Prints why on failure and
+ * returns the exit status.
+ */
+int add_pid_places(struct add_opts *o, struct add_run *r);
+void add_pid_free(struct add_run *r);
 
 #endif

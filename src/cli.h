@@ -117,6 +117,21 @@ struct resolve_dwarf;
 struct resolve_dwarf *cli_dwarf_target(const struct cli_args *a, char **path, const char **rest,
 				       int *status);
 
+/*
+ * -p PID (add, funcs, vars, lines, usdt): names resolve as process @g_pid
+ * sees them (0: as we do). cli_pid_children holds it and the global options.
+ */
+extern int g_pid;
+extern const struct argp_child cli_pid_children[];
+
+/*
+ * The file @name means (resolve_find(): a path, a program in $PATH, a
+ * library short name, as process @pid sees it when @pid > 0); -v says which
+ * candidate was picked, from where, and what else there was. Prints why on
+ * failure and returns NULL; caller frees.
+ */
+char *cli_find(const char *name, int pid);
+
 /* The commands, dispatched from the table in main.c. */
 int cmd_add(int argc, char **argv);
 int cmd_list(int argc, char **argv);
@@ -130,6 +145,7 @@ int cmd_profile(int argc, char **argv);
 int cmd_funcs(int argc, char **argv);
 int cmd_vars(int argc, char **argv);
 int cmd_lines(int argc, char **argv);
+int cmd_usdt(int argc, char **argv);
 
 /*
  * With --json every command prints exactly one JSON document on stdout.

@@ -15,6 +15,7 @@
 #include "probe.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
+#include "resolve-usdt.h"
 #include "tfs.h"
 
 enum { OPT_MAX_PROBES = 0x100, OPT_NO_INLINES, OPT_FORCE };
@@ -95,16 +96,21 @@ static const struct argp add_argp = {
 	"Add uprobe events.\v"
 	"Options come before TARGET; every word after it is a FETCHARG. "
 	"TARGET is PATH:SYMBOL, PATH:SYMBOL+OFF, PATH:SYMBOL%return, "
-	"PATH:0xFILEOFFSET or PATH:'GLOB'. PATH may be a program name looked "
-	"up in $PATH. FETCHARG is [NAME=]FETCH[:TYPE] as in the kernel's "
+	"PATH:0xFILEOFFSET, PATH:'GLOB' or usdt:PATH:[PROVIDER:]NAME (a USDT "
+	"marker; FETCHARG NAME=argN[:TYPE] names its arguments). PATH may be a "
+	"program name looked up in $PATH or a library's short name (libc); with "
+	"-p PID, as that process sees it, and '*' is every object it maps. "
+	"FETCHARG is [NAME=]FETCH[:TYPE] as in the kernel's "
 	"uprobetracer: %REG, @ADDR, @+OFF, $stack, $stackN, $retval, $comm, "
 	"+|-[u]OFF(FETCH), \\IMM, \\\"STR\" with types u8..u64, s8..s64, "
 	"x8..x64, char, string, ustring, b<W>@<O>/<C> and TYPE[N].\n\n"
 	"Examples:\n"
 	"  uprobe add /bin/bash:readline %di\n"
 	"  uprobe add -r bash:readline '+0($retval):string'\n"
-	"  uprobe add -n ./app:'parse_*'",
-	cli_children, NULL, NULL
+	"  uprobe add -n ./app:'parse_*'\n"
+	"  uprobe add usdt:python3:python:function__entry 'func=arg2:string'\n"
+	"  uprobe add -p 1234 '*:malloc'",
+	cli_pid_children, NULL, NULL
 };
 
 /* DWARF: a source line, FUNC:RELLINE, or a C++ name with scopes or a signature. */
@@ -279,6 +285,8 @@ int add_open(struct add_opts *o, struct add_run *r)
 {
 	struct resolve_target *t = &r->t;
 
+	if (resolve_usdt_is_target(o->target))
+		return add_usdt_open(o, r);
 	if (resolve_parse_target(o->target, t)) {
 		err("'%s': %s", o->target, resolve_errmsg());
 		note("hint: TARGET is PATH:SYMBOL[+OFF], PATH:0xOFFSET or PATH:'GLOB'");
@@ -288,11 +296,11 @@ int add_open(struct add_opts *o, struct add_run *r)
 		err("-e names one event; '%s' is a glob", o->target);
 		return EXIT_FAIL;
 	}
-	r->path = resolve_find_path(t->path);
-	if (!r->path) {
-		err("'%s': %s", t->path, resolve_errmsg());
+	if (g_pid && !strcmp(t->path, "*"))
+		return add_pid_places(o, r);
+	r->path = cli_find(t->path, g_pid);
+	if (!r->path)
 		return EXIT_FAIL;
-	}
 	r->e = resolve_open(r->path);
 	if (!r->e || resolve_check_code(r->e)) {
 		err("'%s': %s", r->path, resolve_errmsg());
@@ -363,9 +371,12 @@ static int check_places(struct add_opts *o, struct add_run *r)
 int add_places(struct add_opts *o, struct add_run *r)
 {
 	const struct resolve_target *t = &r->t;
-	int ret = locate(o, &r->t, r->e, &r->locs, &r->nlocs);
 	size_t i;
+	int ret;
 
+	if (r->usdt || r->loc_paths)
+		return EXIT_OK;	/* found by add_usdt_open() or add_pid_places() */
+	ret = locate(o, &r->t, r->e, &r->locs, &r->nlocs);
 	if (ret) {
 		resolve_failed(o, ret);
 		return EXIT_FAIL;
@@ -393,6 +404,8 @@ void add_free(struct add_opts *o, struct add_run *r)
 	}
 	free(r->probes);
 	free(r->from);
+	add_usdt_free(r);
+	add_pid_free(r);
 	resolve_locs_free(r->locs, r->nlocs);
 	resolve_close(r->e);
 	resolve_dwarf_close(o->dw);

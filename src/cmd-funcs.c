@@ -24,7 +24,7 @@ static const struct argp funcs_argp = {
 	"Examples:\n"
 	"  uprobe funcs /bin/bash 'read*'\n"
 	"  uprobe funcs ./app 'ns::Klass::*'",
-	cli_children, NULL, NULL
+	cli_pid_children, NULL, NULL
 };
 
 /* One function in JSON; @symbol is its name in the symbol table, if any. */
@@ -136,11 +136,9 @@ int cmd_funcs(int argc, char **argv)
 	if (cli_parse(&funcs_argp, argc, argv, &o))
 		return EXIT_FAIL;
 	glob = o.n > 1 ? o.v[1] : NULL;
-	path = resolve_find_path(o.v[0]);
-	if (!path) {
-		err("'%s': %s", o.v[0], resolve_errmsg());
+	path = cli_find(o.v[0], g_pid);
+	if (!path)
 		return EXIT_FAIL;
-	}
 	d = resolve_dwarf_open(path);
 	if (!d) {
 		if (errno != ENODATA) {

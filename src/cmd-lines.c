@@ -21,7 +21,7 @@ static const struct argp lines_argp = {
 	"inlined copies are marked. Needs debug information.\n\n"
 	"Example:\n"
 	"  uprobe lines ./app:parse_request",
-	cli_children, NULL, NULL
+	cli_pid_children, NULL, NULL
 };
 
 static void print_json(struct json_writer *w, const struct resolve_dwarf_line *ls, size_t n)

@@ -50,7 +50,7 @@ static const struct argp vars_argp = {
 	"it can. Needs debug information.\n\n"
 	"Example:\n"
 	"  uprobe vars ./app:parse_request",
-	cli_children, NULL, NULL
+	cli_pid_children, NULL, NULL
 };
 
 /* The variables of each place, found before anything is printed: a

@@ -40,6 +40,7 @@ static const struct cmd cmds[] = {
 	{ "funcs", cmd_funcs, "list the functions of a file that can be probed", 0 },
 	{ "vars", cmd_vars, "list the variables at a place, with types and locations", 0 },
 	{ "lines", cmd_lines, "list the source lines of a function that can be probed", 0 },
+	{ "usdt", cmd_usdt, "list the USDT markers of a file or a process, with their arguments", 0 },
 	{ "help", cmd_help, "list the commands, or show one's help", 0 },
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The one error printer, its JSON, and what the commands share. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -511,6 +512,65 @@ out_free:
 	return done ? EXIT_PARTIAL : EXIT_FAIL;
 }
 
+/* ---- -p PID, and the file a name means ---- */
+
+int g_pid;
+
+static const struct argp_option pid_options[] = {
+	{ "pid", 'p', "PID", 0, "Find PATH as process PID sees it: its mapped files, its root "
+	  "and mount namespace, its $PATH", 0 },
+	{ 0 }
+};
+
+static error_t pid_parse(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+	long v;
+
+	if (key != 'p')
+		return ARGP_ERR_UNKNOWN;
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || *end || v <= 0 || v > INT_MAX)
+		argp_error(state, "-p takes a process id, not '%s'", arg);
+	g_pid = (int)v;
+	return 0;
+}
+
+static const struct argp pid_argp = { pid_options, pid_parse, NULL, NULL, NULL, NULL, NULL };
+
+const struct argp_child cli_pid_children[] = {
+	{ &pid_argp, 0, NULL, 0 },
+	{ &global_argp, 0, "Global options:", 0 },
+	{ 0 }
+};
+
+char *cli_find(const char *name, int pid)
+{
+	struct resolve_found f;
+	char *path;
+	size_t i;
+	int ret = resolve_find(name, pid, &f);
+
+	if (ret) {
+		if (resolve_errmsg()[0])
+			err("'%s': %s", name, resolve_errmsg());
+		else
+			err_errno(ret, "'%s'", name);
+		return NULL;
+	}
+	if (strcmp(f.path, name) || f.ncands > 1) {
+		verbose("'%s' is %s (from %s%s)", name, f.path, f.source,
+			pid ? ", as the process sees it" : "");
+		for (i = 1; i < f.ncands; i++)
+			verbose("  not picked: %s", f.cands[i]);
+	}
+	path = f.path;
+	f.path = NULL;
+	resolve_found_clear(&f);
+	return path;
+}
+
 struct resolve_dwarf *cli_dwarf_target(const struct cli_args *a, char **path, const char **rest,
 				       int *status)
 {
@@ -526,13 +586,10 @@ struct resolve_dwarf *cli_dwarf_target(const struct cli_args *a, char **path, co
 	}
 	*status = EXIT_FAIL;
 	p = strndup(target, colon - target);
-	*path = p ? resolve_find_path(p) : NULL;
-	if (!*path) {
-		err("'%s': %s", p ? p : target, resolve_errmsg());
-		free(p);
-		return NULL;
-	}
+	*path = p ? cli_find(p, g_pid) : NULL;
 	free(p);
+	if (!*path)
+		return NULL;
 	*rest = colon + 1;
 	d = resolve_dwarf_open(*path);
 	if (!d)

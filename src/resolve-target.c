@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "resolve-int.h"
+#include "resolve-usdt.h"
 
 __thread char resolve_errbuf[RESOLVE_ERRMAX];
 
@@ -149,5 +150,66 @@ void resolve_target_clear(struct resolve_target *t)
 		return;
 	free(t->path);
 	free(t->symbol);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- usdt:PATH:[PROVIDER:]NAME ---- */
+
+#define USDT_PREFIX	"usdt:"
+
+bool resolve_usdt_is_target(const char *spec)
+{
+	return spec && !strncmp(spec, USDT_PREFIX, strlen(USDT_PREFIX));
+}
+
+static int usdt_check(const char *what, const char *s, size_t len, const char *spec)
+{
+	size_t i;
+
+	if (!len)
+		return resolve_set_err(-EINVAL, "no %s in '%s': want usdt:PATH:PROVIDER:NAME "
+				       "or usdt:PATH:NAME", what, spec);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f || s[i] == ':')
+			return resolve_set_err(-EINVAL, "bad character in the %s '%.*s'", what,
+					       (int)len, s);
+	return 0;
+}
+
+int resolve_usdt_parse_target(const char *spec, struct resolve_usdt_target *t)
+{
+	const char *path = spec + strlen(USDT_PREFIX), *rest, *name;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	resolve_clear_err();
+	if (!resolve_usdt_is_target(spec))
+		return resolve_set_err(-EINVAL, "'%s' does not start with usdt:", spec);
+	rest = strchr(path, ':');
+	if (!rest || rest == path)
+		return resolve_set_err(-EINVAL, "no %s in '%s': want usdt:PATH:PROVIDER:NAME "
+				       "or usdt:PATH:NAME", rest ? "path" : "marker", spec);
+	name = strchr(++rest, ':');
+	ret = name ? usdt_check("provider", rest, name - rest, spec) : 0;
+	if (!ret)
+		ret = usdt_check("marker name", name ? name + 1 : rest,
+				 strlen(name ? name + 1 : rest), spec);
+	if (ret)
+		return ret;
+	t->path = strndup(path, rest - 1 - path);
+	t->provider = name ? strndup(rest, name - rest) : NULL;
+	t->name = strdup(name ? name + 1 : rest);
+	if (!t->path || !t->name || (name && !t->provider)) {
+		resolve_usdt_target_clear(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void resolve_usdt_target_clear(struct resolve_usdt_target *t)
+{
+	free(t->path);
+	free(t->provider);
+	free(t->name);
 	memset(t, 0, sizeof(*t));
 }

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "resolve-int.h"
 #include "resolve-usdt.h"
+#include "util.h"
 #include "x86-regs.h"
 
 #define NT_STAPSDT	3
@@ -117,8 +119,9 @@ static Elf_Scn *find_section(Elf *elf, const char *want)
 	return NULL;
 }
 
-int resolve_usdt_read(Elf *elf, struct resolve_usdt_note **notes, size_t *n)
+int resolve_usdt_read(struct resolve_elf *e, struct resolve_usdt_note **notes, size_t *n)
 {
+	Elf *elf = resolve_elf_elf(e);
 	struct note_ctx c = { 0 };
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
@@ -323,95 +326,79 @@ static void fetch_type(int size, char *buf, size_t len)
 }
 
 /*
- * The defined symbol @name in .symtab or .dynsym; several addresses under
- * one name (statics of different files) are ambiguous.
+ * The defined data symbol @name in the local table (the file's .symtab or
+ * its debug file's) or .dynsym; several addresses under one name (statics
+ * of different files) are ambiguous.
  */
-static int find_symbol(Elf *elf, const char *name, size_t len, uint64_t *addr)
+static int find_symbol(struct resolve_elf *e, const char *name, size_t len, uint64_t *addr)
 {
-	Elf_Scn *scn = NULL;
+	const struct resolve_symtab *tabs[2] = { resolve_elf_local_table(e), &e->tab[1] };
 	bool found = false;
-	GElf_Shdr sh;
+	size_t t, i;
 
-	while ((scn = elf_nextscn(elf, scn))) {
-		Elf_Data *d;
-		size_t i;
+	for (t = 0; t < ARRAY_SIZE(tabs); t++) {
+		for (i = 0; i < tabs[t]->count; i++) {
+			struct resolve_sym s;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB &&
-						 sh.sh_type != SHT_DYNSYM))
-			continue;
-		d = elf_getdata(scn, NULL);
-		for (i = 0; d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
-			const char *s;
-			GElf_Sym sym;
-
-			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
-			    GELF_ST_TYPE(sym.st_info) == STT_TLS)
+			if (!resolve_sym_read(tabs[t], i, &s) || s.sym.st_shndx == SHN_UNDEF ||
+			    resolve_sym_type(&s) == STT_TLS || !s.name ||
+			    strncmp(s.name, name, len) || s.name[len])
 				continue;
-			s = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!s || strncmp(s, name, len) || s[len])
-				continue;
-			if (found && *addr != sym.st_value)
+			if (found && *addr != s.sym.st_value)
 				return -ENOTUNIQ;
 			found = true;
-			*addr = sym.st_value;
+			*addr = s.sym.st_value;
 		}
 	}
 	return found ? 0 : -ENOENT;
 }
 
-/* Temporary: to be replaced by resolve-int.h's map. The PT_LOAD holding @vaddr in the file. */
-static int find_load(Elf *elf, uint64_t vaddr, GElf_Phdr *ph)
+int resolve_usdt_offsets(struct resolve_elf *e, const struct resolve_usdt_note *nt,
+			 uint64_t *off, uint64_t *ref)
 {
-	size_t i, n;
-
-	if (elf_getphdrnum(elf, &n))
-		return -ERANGE;
-	for (i = 0; i < n; i++) {
-		if (!gelf_getphdr(elf, (int)i, ph) || ph->p_type != PT_LOAD)
-			continue;
-		if (vaddr >= ph->p_vaddr && vaddr - ph->p_vaddr < ph->p_filesz)
-			return 0;
-	}
-	return -ERANGE;
-}
-
-int resolve_usdt_vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off)
-{
-	GElf_Phdr ph;
-
-	if (find_load(elf, vaddr, &ph))
-		return -ERANGE;
-	*off = vaddr - ph.p_vaddr + ph.p_offset;
+	*ref = 0;
+	if (resolve_elf_vaddr_to_off(e, nt->pc, off))
+		return resolve_set_err(-ERANGE, "marker %s:%s at 0x%" PRIx64 " is in no PT_LOAD",
+				       nt->provider, nt->name, nt->pc);
+	/* The kernel finds the counter through the writable mapping that covers it. */
+	if (nt->semaphore && resolve_elf_vaddr_to_off(e, nt->semaphore, ref))
+		return resolve_set_err(-ERANGE, "the semaphore of %s:%s at 0x%" PRIx64
+				       " is in no PT_LOAD", nt->provider, nt->name, nt->semaphore);
 	return 0;
 }
 
-static char *rip_sym(Elf *elf, uint64_t pc, const struct resolve_usdt_op *op, const char *type,
-		     char **why)
+static char *rip_sym(struct resolve_elf *e, uint64_t pc, const struct resolve_usdt_op *op,
+		     const char *type, char **why)
 {
+	const GElf_Phdr *ph;
 	uint64_t addr = 0;
-	GElf_Phdr ph;
 	char *s;
 	int ret;
 
-	ret = elf ? find_symbol(elf, op->sym, op->sym_len, &addr) : -ENOENT;
+	ret = e ? find_symbol(e, op->sym, op->sym_len, &addr) : -ENOENT;
 	if (ret) {
 		if (asprintf(why, "symbol '%.*s' is %s", (int)op->sym_len, op->sym,
 			     ret == -ENOTUNIQ ? "ambiguous" : "not in the symbol tables") < 0)
 			*why = NULL;
 		return NULL;
 	}
-	if (find_load(elf, pc, &ph)) {
+	ph = resolve_elf_load_of_vaddr(e, pc);
+	if (!ph) {
 		*why = strdup("the marker is in no PT_LOAD");
 		return NULL;
 	}
-	/* The kernel's @+OFF is relative to where the probed segment maps file offset 0. */
-	addr += (uint64_t)op->disp - (ph.p_vaddr - ph.p_offset);
+	/*
+	 * The kernel's @+OFF is relative to where the probed segment maps file
+	 * offset 0 (bp_addr - the probe's offset), so the pc's PT_LOAD, not the
+	 * symbol's own one, turns the vaddr into OFF.
+	 */
+	addr += (uint64_t)op->disp - (ph->p_vaddr - ph->p_offset);
 	if (asprintf(&s, "@+0x%" PRIx64 ":%s", addr, type) < 0)
 		return NULL;
 	return s;
 }
 
-char *resolve_usdt_fetcharg(Elf *elf, uint64_t pc, const struct resolve_usdt_op *op,
+char *resolve_usdt_fetcharg(struct resolve_elf *e, uint64_t pc, const struct resolve_usdt_op *op,
 			    char **why)
 {
 	char type[16], *s = NULL;
@@ -435,7 +422,7 @@ char *resolve_usdt_fetcharg(Elf *elf, uint64_t pc, const struct resolve_usdt_op 
 		ret = asprintf(&s, "\\%" PRId64 ":%s", op->disp, type);
 		break;
 	case RESOLVE_USDT_RIP_SYM:
-		return rip_sym(elf, pc, op, type, why);
+		return rip_sym(e, pc, op, type, why);
 	case RESOLVE_USDT_RIP_NUM:
 		*why = strdup("a numeric %rip displacement needs the address of an instruction "
 			      "the note does not give");
@@ -449,7 +436,7 @@ char *resolve_usdt_fetcharg(Elf *elf, uint64_t pc, const struct resolve_usdt_op 
 
 /* ---- arguments ---- */
 
-static int one_arg(Elf *elf, uint64_t pc, const char *text, size_t len,
+static int one_arg(struct resolve_elf *e, uint64_t pc, const char *text, size_t len,
 		   struct resolve_usdt_arg *a)
 {
 	const char *why;
@@ -463,12 +450,12 @@ static int one_arg(Elf *elf, uint64_t pc, const char *text, size_t len,
 		return a->why ? 0 : -ENOMEM;
 	}
 	a->parsed = true;
-	a->fetch = resolve_usdt_fetcharg(elf, pc, &a->op, &a->why);
+	a->fetch = resolve_usdt_fetcharg(e, pc, &a->op, &a->why);
 	return a->fetch || a->why ? 0 : -ENOMEM;
 }
 
-int resolve_usdt_args(Elf *elf, uint64_t pc, const char *args, struct resolve_usdt_arg **v,
-		      size_t *n)
+int resolve_usdt_args(struct resolve_elf *e, uint64_t pc, const char *args,
+		      struct resolve_usdt_arg **v, size_t *n)
 {
 	const char *s = args;
 	size_t cap = 0;
@@ -495,7 +482,7 @@ int resolve_usdt_args(Elf *elf, uint64_t pc, const char *args, struct resolve_us
 			*v = p;
 			cap += 8;
 		}
-		ret = one_arg(elf, pc, s, len, &(*v)[(*n)++]);
+		ret = one_arg(e, pc, s, len, &(*v)[(*n)++]);
 		s += len;
 	}
 	if (ret) {

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "resolve-usdt.h"
+#include "../src/resolve-int.h"
 
 #define FX	"tests/fixtures"
 #define MAXN	64
@@ -183,27 +184,23 @@ static int setup(void **state)
 }
 
 struct elf_file {
-	int fd;
-	Elf *elf;
+	struct resolve_elf *elf;
 	struct resolve_usdt_note *v;
 	size_t n;
 };
 
 static void open_elf(const char *path, struct elf_file *e)
 {
-	e->fd = open(path, O_RDONLY);
-	if (e->fd < 0)
-		fail_msg("%s: %s", path, strerror(errno));
-	e->elf = elf_begin(e->fd, ELF_C_READ_MMAP, NULL);
-	assert_non_null(e->elf);
+	e->elf = resolve_open(path);
+	if (!e->elf)
+		fail_msg("%s: %s", path, resolve_errmsg());
 	assert_int_equal(resolve_usdt_read(e->elf, &e->v, &e->n), 0);
 }
 
 static void close_elf(struct elf_file *e)
 {
 	resolve_usdt_notes_free(e->v, e->n);
-	elf_end(e->elf);
-	close(e->fd);
+	resolve_close(e->elf);
 }
 
 static const struct resolve_usdt_note *one(const struct elf_file *e, const char *prov,
@@ -273,7 +270,7 @@ static void test_prelinked(void **state)
 
 static void check_sema(const char *file, const char *prov, const char *name, const char *var)
 {
-	uint64_t size, probes = ref_section(file, ".probes", &size), off;
+	uint64_t size, probes = ref_section(file, ".probes", &size), off, ref;
 	const struct resolve_usdt_note *nt;
 	struct elf_file e;
 
@@ -281,9 +278,8 @@ static void check_sema(const char *file, const char *prov, const char *name, con
 	nt = one(&e, prov, name);
 	assert_int_equal(nt->semaphore, ref_symbol(file, var));
 	assert_true(nt->semaphore >= probes && nt->semaphore < probes + size);
-	assert_int_equal(resolve_usdt_vaddr_to_offset(e.elf, nt->semaphore, &off), 0);
-	assert_int_equal(off, nt->semaphore - ref_bias(file, nt->semaphore));
-	assert_int_equal(resolve_usdt_vaddr_to_offset(e.elf, nt->pc, &off), 0);
+	assert_int_equal(resolve_usdt_offsets(e.elf, nt, &off, &ref), 0);
+	assert_int_equal(ref, nt->semaphore - ref_bias(file, nt->semaphore));
 	assert_int_equal(off, nt->pc - ref_bias(file, nt->pc));
 	close_elf(&e);
 }
@@ -325,7 +321,7 @@ struct xlate {
 	const char *text, *fetch, *why;	/* fetch NULL: refused, why a substring */
 };
 
-static void check_xlate(Elf *elf, uint64_t pc, const struct xlate *c, size_t n)
+static void check_xlate(struct resolve_elf *elf, uint64_t pc, const struct xlate *c, size_t n)
 {
 	size_t i;
 
