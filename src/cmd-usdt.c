@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "resolve.h"
 #include "resolve-usdt.h"
 
@@ -47,21 +48,46 @@ static void print_args_text(const struct resolve_usdt_arg *v, size_t n)
 	}
 }
 
-static void print_args_json(const struct resolve_usdt_arg *v, size_t n)
+static void print_args_json(struct json_writer *w, const struct resolve_usdt_arg *v, size_t n)
 {
+	char name[32];
 	size_t k;
 
-	fputs(", \"args\": [", stdout);
+	json_key(w, "args");
+	json_arr_begin(w);
 	for (k = 0; k < n; k++) {
-		printf("%s{\"name\": \"arg%zu\", \"operand\": ", k ? ", " : "", k + 1);
-		json_str(stdout, v[k].text);
-		fputs(", \"fetch\": ", stdout);
-		json_str(stdout, v[k].fetch);
-		fputs(", \"why\": ", stdout);
-		json_str(stdout, v[k].why);
-		fputc('}', stdout);
+		snprintf(name, sizeof(name), "arg%zu", k + 1);
+		json_obj_begin(w);
+		json_str_field(w, "name", name);
+		json_str_field(w, "operand", v[k].text);
+		json_str_field(w, "fetch", v[k].fetch);
+		json_str_field(w, "why", v[k].why);
+		json_obj_end(w);
 	}
-	fputs("]}", stdout);
+	json_arr_end(w);
+}
+
+/* One site as an object of the one array the command prints, begun at the first. */
+static void print_site_json(const char *path, const struct resolve_usdt_note *nt,
+			    uint64_t off, uint64_t ref, const struct resolve_usdt_arg *v,
+			    size_t n, struct usdt_list *l)
+{
+	struct json_writer *w = cli_json();
+
+	if (!l->shown)
+		json_arr_begin(w);
+	json_obj_begin(w);
+	json_str_field(w, "path", path);
+	json_str_field(w, "provider", nt->provider);
+	json_str_field(w, "name", nt->name);
+	json_uint_field(w, "offset", off);
+	json_uint_field(w, "address", nt->pc);
+	if (ref)
+		json_uint_field(w, "semaphore", ref);
+	else
+		json_null_field(w, "semaphore");
+	print_args_json(w, v, n);
+	json_obj_end(w);
 }
 
 static int print_site(struct resolve_elf *e, const char *path,
@@ -80,16 +106,7 @@ static int print_site(struct resolve_elf *e, const char *path,
 	if (ret)
 		return ret;
 	if (g_opts.json) {
-		printf("%s{\"path\": ", l->shown ? ", " : "[");
-		json_str(stdout, path);
-		printf(", \"provider\": ");
-		json_str(stdout, nt->provider);
-		printf(", \"name\": ");
-		json_str(stdout, nt->name);
-		printf(", \"offset\": %" PRIu64 ", \"address\": %" PRIu64 ", \"semaphore\": ",
-		       off, nt->pc);
-		ref ? printf("%" PRIu64, ref) : printf("null");
-		print_args_json(v, n);
+		print_site_json(path, nt, off, ref, v, n, l);
 	} else {
 		printf("%#10" PRIx64 "  %s:%s  ", off, nt->provider, nt->name);
 		ref ? printf("semaphore %#" PRIx64 "\n", ref) : printf("semaphore -\n");
@@ -198,7 +215,7 @@ int cmd_usdt(int argc, char **argv)
 		ret = list_pid(&l);
 	}
 	if (g_opts.json && l.shown)
-		printf("]\n");
+		json_arr_end(cli_json());
 	if (!ret && !l.shown && !file && !glob)
 		err("no object that process %d maps has USDT markers", g_pid);
 	else if (!ret && !l.shown)
