@@ -333,18 +333,24 @@ out_free:
 	return NULL;
 }
 
+int add_alloc_probes(struct add_run *r)
+{
+	r->probes = calloc(r->nlocs, sizeof(*r->probes));
+	r->from = calloc(r->nlocs, sizeof(*r->from));
+	if (r->probes && r->from)
+		return 0;
+	err_errno(-ENOMEM, "building the probes");
+	return -ENOMEM;
+}
+
 int add_build(struct add_opts *o, struct add_run *r)
 {
 	bool ret = o->ret || r->t.is_return;
 
 	if (r->usdt)
 		return add_usdt_build(o, r);
-	r->probes = calloc(r->nlocs, sizeof(*r->probes));
-	r->from = calloc(r->nlocs, sizeof(*r->from));
-	if (!r->probes || !r->from) {
-		err_errno(-ENOMEM, "building the probes");
+	if (add_alloc_probes(r))
 		return EXIT_FAIL;
-	}
 	for (r->n = 0; r->n < r->nlocs; r->n++) {
 		const char *path = r->loc_paths ? r->loc_paths[r->n] : r->path;
 

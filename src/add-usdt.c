@@ -350,12 +350,8 @@ static struct probe *site_probe(struct add_opts *o, struct add_run *r, size_t k)
 
 int add_usdt_build(struct add_opts *o, struct add_run *r)
 {
-	r->probes = calloc(r->nlocs, sizeof(*r->probes));
-	r->from = calloc(r->nlocs, sizeof(*r->from));
-	if (!r->probes || !r->from) {
-		err_errno(-ENOMEM, "building the probes");
+	if (add_alloc_probes(r))
 		return EXIT_FAIL;
-	}
 	for (r->n = 0; r->n < r->nlocs; r->n++) {
 		r->probes[r->n] = site_probe(o, r, r->n);
 		if (!r->probes[r->n]) {

@@ -59,6 +59,8 @@ void add_free(struct add_opts *o, struct add_run *r);
 /* One probe per place of @r, in memory, into @r->probes (the first @r->n
  * built); prints why on failure. Returns the exit status. */
 int add_build(struct add_opts *o, struct add_run *r);
+/* r->probes and r->from for r->nlocs places; says so and fails when out of memory. */
+int add_alloc_probes(struct add_run *r);
 
 /* The name @buf, or the first of @buf_1, @buf_2, ... that no event of @o's
  * group nor the first @n of @probes has. Prints why on failure. */

@@ -163,4 +163,8 @@ struct json_writer *cli_json(void);
 void cli_json_errors(struct json_writer *w);
 void cli_json_finish(void);
 
+struct probe;
+/* "args": [...], a probe's fetch-args as the kernel shows them (add, list). */
+void cli_json_probe_args(struct json_writer *w, const struct probe *p);
+
 #endif

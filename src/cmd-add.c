@@ -217,7 +217,6 @@ static void print_json(struct json_writer *w, const struct add_opts *o, const st
 		       const struct resolve_loc *loc)
 {
 	char *line = probe_format(p);
-	size_t k;
 
 	json_obj_begin(w);
 	json_str_field(w, "group", p->group);
@@ -227,15 +226,7 @@ static void print_json(struct json_writer *w, const struct add_opts *o, const st
 	json_uint_field(w, "offset", p->offset);
 	json_str_field(w, "symbol", loc->symbol);
 	json_uint_field(w, "symbol_offset", loc->add);
-	json_key(w, "args");
-	json_arr_begin(w);
-	for (k = 0; k < p->nargs; k++) {
-		char *a = probe_format_arg(&p->args[k]);
-
-		json_str(w, a);
-		free(a);
-	}
-	json_arr_end(w);
+	cli_json_probe_args(w, p);
 	json_str_field(w, "definition", line);
 	json_bool_field(w, "added", !o->dry_run);
 	json_obj_end(w);

@@ -54,7 +54,6 @@ static void print_event_json(struct json_writer *w, const struct tfs_event *t,
 			     const struct list_sym *sym)
 {
 	const struct probe *p = t->probe;
-	size_t k;
 
 	json_obj_begin(w);
 	json_str_field(w, "group", p->group);
@@ -71,15 +70,7 @@ static void print_event_json(struct json_writer *w, const struct tfs_event *t,
 		json_uint_field(w, "ref_ctr_offset", p->ref_ctr_offset);
 	else
 		json_null_field(w, "ref_ctr_offset");
-	json_key(w, "args");
-	json_arr_begin(w);
-	for (k = 0; k < p->nargs; k++) {
-		char *a = probe_format_arg(&p->args[k]);
-
-		json_str(w, a);
-		free(a);
-	}
-	json_arr_end(w);
+	cli_json_probe_args(w, p);
 	json_bool_field(w, "enabled", t->enabled);
 	json_uint_field(w, "hits", t->hits);
 	json_obj_end(w);

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "probe.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
 #include "stream.h"
@@ -595,4 +596,19 @@ struct resolve_dwarf *cli_dwarf_target(const struct cli_args *a, char **path, co
 	if (!d)
 		err("'%s': %s", *path, resolve_dwarf_errmsg());
 	return d;
+}
+
+void cli_json_probe_args(struct json_writer *w, const struct probe *p)
+{
+	size_t k;
+
+	json_key(w, "args");
+	json_arr_begin(w);
+	for (k = 0; k < p->nargs; k++) {
+		char *a = probe_format_arg(&p->args[k]);
+
+		json_str(w, a);
+		free(a);
+	}
+	json_arr_end(w);
 }
