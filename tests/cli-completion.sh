@@ -92,7 +92,7 @@ if [ -w /sys/kernel/tracing/uprobe_events ]; then
 	trap 'tm kill-server 2>/dev/null; rm -f "$SOCK"; cleanup_groups' EXIT	# new_group's, and ours
 	run "$UPROBE" add -g "$G" "$FIX:acc_sum"
 	expect_eq "add an event of the test's own group" "$rc" 0
-	tab "TAB completes an event after del" "uprobe del ${G:0:6}<TAB>" "uprobe del $G/acc_sum ?\$"
+	tab "TAB completes an event after del" "uprobe del ${G:0:9}<TAB>" "uprobe del $G/acc_sum ?\$"
 	run "$UPROBE" del "$G/acc_sum"
 	expect_eq "and del removes it" "$rc" 0
 else
