@@ -37,7 +37,7 @@ ALL_CFLAGS	= -std=gnu11 $(WARN) -Iinclude $(PKG_CFLAGS) \
 ALL_LDFLAGS	:= $(SANFLAGS) $(LDFLAGS)
 
 # Every src/*.c but the CLI's own files (main, output, cmd-*, add-*) is a module file.
-CMD_SRCS	:= src/main.c src/output.c $(wildcard src/cmd-*.c src/add-*.c)
+CMD_SRCS	:= src/main.c src/output.c $(wildcard src/output-*.c src/cmd-*.c src/add-*.c)
 MOD_SRCS	:= $(filter-out $(CMD_SRCS),$(wildcard src/*.c))
 MOD_OBJS	:= $(MOD_SRCS:src/%.c=$(BUILD)/%.o)
 CMD_OBJS	:= $(CMD_SRCS:src/%.c=$(BUILD)/%.o)

@@ -4,6 +4,7 @@
 #define UPROBE_CLI_H
 
 #include <argp.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -162,6 +163,9 @@ extern bool g_json_lines;
 struct json_writer *cli_json(void);
 void cli_json_errors(struct json_writer *w);
 void cli_json_finish(void);
+/* For err(): hold (or, with g_json_lines, print) one error; output-json.c. */
+void cli_json_error(const char *fmt, va_list ap);
+void cli_json_error_now(const char *msg);
 
 struct probe;
 /* "args": [...], a probe's fetch-args as the kernel shows them (add, list). */

@@ -3,6 +3,7 @@
  * information (demangled, with inlined copies), else from its symbols. */
 #include <argp.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +14,8 @@
 #include "json.h"
 #include "resolve.h"
 #include "resolve-dwarf.h"
+/* resolve_elf_each_func(): every alias of an address, where resolve_glob() keeps one */
+#include "resolve-int.h"
 
 static const struct argp funcs_argp = {
 	NULL, cli_args_parse, "PATH [GLOB]",
@@ -49,75 +52,290 @@ static void func_json(struct json_writer *w, const char *name, uint64_t offset, 
 	json_obj_end(w);
 }
 
-static void print_dwarf(const struct resolve_dwarf_func *fs, size_t n)
+static void print_dwarf(const struct resolve_dwarf_func *f)
+{
+	if (g_opts.json) {
+		func_json(cli_json(), f->name, f->offset, f->addr, f->ninlined, f->clone,
+			  f->linkage ? f->linkage : f->addr ? f->name : NULL, f->file, f->line);
+		return;
+	}
+	if (f->addr)
+		printf("%#10" PRIx64 "  %s", f->offset, f->name);
+	else
+		printf("%10s  %s", "inlined", f->name);
+	if (f->ninlined)
+		printf("  (+%zu inlined)", f->ninlined);
+	if (f->linkage && f->clone)
+		printf("  (as %s)", f->linkage);
+	if (f->file)
+		printf("  %s:%d", f->file, f->line);
+	putchar('\n');
+}
+
+/* One row of the listing: a DWARF function, or a name of the symbol table. */
+struct func_row {
+	char *name;		/* owned when @f is NULL */
+	const struct resolve_dwarf_func *f;	/* NULL: from the symbol table */
+	uint64_t addr;
+	uint64_t offset;
+	char *shown;		/* demangled C++ name when @name is mangled, owned */
+	bool local;
+	bool shadow;		/* @f's linkage name: keeps the symbol out, not shown */
+};
+
+struct func_rows {
+	struct func_row *v;
+	size_t n;
+	size_t cap;
+	const char *glob;
+	struct resolve_elf *e;
+};
+
+static int rows_push(struct func_rows *r, const struct func_row *row)
+{
+	struct func_row *nv;
+
+	if (r->n == r->cap) {
+		nv = realloc(r->v, (r->cap ? 2 * r->cap : 256) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		r->v = nv;
+		r->cap = r->cap ? 2 * r->cap : 256;
+	}
+	r->v[r->n++] = *row;
+	return 0;
+}
+
+static void rows_free(struct func_rows *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].f)
+			continue;
+		free(r->v[i].name);
+		free(r->v[i].shown);
+	}
+	free(r->v);
+}
+
+/*
+ * The name a user types for @s (without its @VER) in @row: C++ symbols also
+ * demangled, which is what is shown and what a glob matches; the mangled
+ * name stays the row's key, so a DWARF row's linkage name shadows it.
+ * Return: 1 for a row, 0 for none, -ENOMEM.
+ */
+static int sym_name(const struct func_rows *r, const struct resolve_sym *s,
+		    struct func_row *row)
+{
+	size_t len = resolve_base_len(s->name);
+
+	if (!len || resolve_sym_hidden(s))
+		return 0;
+	row->name = strndup(s->name, len);
+	if (!row->name)
+		return -ENOMEM;
+	if (!strncmp(row->name, "_Z", 2))
+		row->shown = resolve_demangle(row->name);
+	if (!r->glob || !fnmatch(r->glob, row->shown ? row->shown : row->name, 0))
+		return 1;
+	free(row->name);
+	free(row->shown);
+	return 0;
+}
+
+/*
+ * Every alias of an address is a name that 'uprobe add' takes, so each is
+ * a row: resolve_glob() keeps one name per address, hence this walk.
+ */
+static int sym_one(const struct resolve_sym *s, void *arg)
+{
+	struct func_rows *r = arg;
+	struct func_row row = { .addr = s->sym.st_value };
+	const GElf_Phdr *p = resolve_elf_load_of_vaddr(r->e, row.addr);
+	int ret;
+
+	if (!p || !(p->p_flags & PF_X) || resolve_elf_vaddr_to_off(r->e, row.addr, &row.offset))
+		return 0;
+	ret = sym_name(r, s, &row);
+	if (ret <= 0)
+		return ret;
+	row.local = resolve_sym_bind(s) == STB_LOCAL;
+	ret = rows_push(r, &row);
+	if (ret) {
+		free(row.name);
+		free(row.shown);
+	}
+	return ret;
+}
+
+/* By name; DWARF first, in its own order; then global symbols before locals. */
+static int cmp_row(const void *a, const void *b)
+{
+	const struct func_row *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (!x->f != !y->f)
+		return x->f ? -1 : 1;
+	if (x->f)
+		return x->f < y->f ? -1 : x->f > y->f;
+	return x->local - y->local;
+}
+
+/* The DWARF functions (and their linkage names), then the symbol table's. */
+static int rows_fill(struct func_rows *r, const struct resolve_dwarf_func *fs, size_t n)
+{
+	struct func_row row;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		row = (struct func_row){ .name = fs[i].name, .f = &fs[i], .addr = fs[i].addr,
+					 .offset = fs[i].offset };
+		ret = rows_push(r, &row);
+		/* C aliases stay (a user types them); a mangled C++ name is the row's */
+		if (ret || !fs[i].linkage || strncmp(fs[i].linkage, "_Z", 2))
+			continue;
+		row.name = fs[i].linkage;
+		row.shadow = true;
+		ret = rows_push(r, &row);
+	}
+	if (!ret)
+		ret = resolve_elf_each_func(r->e, sym_one, r);
+	return ret;
+}
+
+/* Sorted by name, a symbol dropped where a row of that name comes first. */
+static void rows_dedup(struct func_rows *r)
+{
+	size_t i, out = 0;
+
+	if (r->n)
+		qsort(r->v, r->n, sizeof(*r->v), cmp_row);
+	for (i = 0; i < r->n; i++) {
+		if (!r->v[i].f && out && strcmp(r->v[out - 1].name, r->v[i].name) == 0) {
+			free(r->v[i].name);
+			free(r->v[i].shown);
+			continue;
+		}
+		r->v[out++] = r->v[i];
+	}
+	r->n = out;
+}
+
+static const char *row_shown(const struct func_row *row)
+{
+	return row->shown ? row->shown : row->name;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct func_row *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int cmp_shown(const void *a, const void *b)
+{
+	int c = strcmp(row_shown(a), row_shown(b));
+
+	return c ? c : cmp_row(a, b);
+}
+
+/* Whether symbol row @i says again what another row at its address shows. */
+static bool cxx_again(const struct func_rows *r, size_t lo, size_t hi, size_t i)
+{
+	size_t j;
+
+	for (j = lo; j < hi; j++)
+		if (j != i && !r->v[j].shadow && (r->v[j].f || j < i) &&
+		    resolve_cxx_same(row_shown(&r->v[j]), r->v[i].shown))
+			return true;
+	return false;
+}
+
+/*
+ * A demangled symbol that a DWARF row of its address already shows, however
+ * either spells its types, or that another symbol there shows (a complete
+ * and a base constructor): one row. Then in the order people read them.
+ */
+static void rows_dedup_cxx(struct func_rows *r)
+{
+	size_t i, lo, hi, out = 0;
+
+	qsort(r->v, r->n, sizeof(*r->v), cmp_addr);
+	for (lo = 0; lo < r->n; lo = hi) {
+		for (hi = lo; hi < r->n && r->v[hi].addr == r->v[lo].addr; hi++)
+			;
+		for (i = lo; i < hi; i++) {
+			if (r->v[i].f || !r->v[i].shown || !cxx_again(r, lo, hi, i))
+				continue;
+			free(r->v[i].name);
+			free(r->v[i].shown);
+			r->v[i].name = NULL;
+		}
+	}
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].f || r->v[i].name)
+			r->v[out++] = r->v[i];
+	r->n = out;
+	qsort(r->v, r->n, sizeof(*r->v), cmp_shown);
+}
+
+static void print_rows(const struct func_rows *r)
 {
 	size_t i;
 
 	if (g_opts.json)
 		json_arr_begin(cli_json());
-	for (i = 0; i < n; i++) {
-		const struct resolve_dwarf_func *f = &fs[i];
+	for (i = 0; i < r->n; i++) {
+		const struct func_row *row = &r->v[i];
 
-		if (g_opts.json) {
-			func_json(cli_json(), f->name, f->offset, f->addr, f->ninlined, f->clone,
-				  f->linkage ? f->linkage : f->addr ? f->name : NULL, f->file,
-				  f->line);
-			continue;
-		}
-		if (f->addr)
-			printf("%#10" PRIx64 "  %s", f->offset, f->name);
-		else
-			printf("%10s  %s", "inlined", f->name);
-		if (f->ninlined)
-			printf("  (+%zu inlined)", f->ninlined);
-		if (f->linkage && f->clone)
-			printf("  (as %s)", f->linkage);
-		if (f->file)
-			printf("  %s:%d", f->file, f->line);
-		putchar('\n');
+		if (row->f && !row->shadow)
+			print_dwarf(row->f);
+		else if (!row->f && g_opts.json)
+			func_json(cli_json(), row->shown ? row->shown : row->name, row->offset,
+				  row->addr, 0, false, row->name, NULL, 0);
+		else if (!row->f)
+			printf("%#10" PRIx64 "  %s\n", row->offset,
+			       row->shown ? row->shown : row->name);
 	}
 	if (g_opts.json)
 		json_arr_end(cli_json());
 }
 
-/* No debug information: the symbol table, through the ELF resolver. */
-static int list_symbols(const char *path, const char *glob)
+/* The @n DWARF functions of @fs and the names of the symbol table, merged. */
+static int list_funcs(const char *path, const char *glob, const struct resolve_dwarf_func *fs,
+		      size_t n)
 {
-	struct resolve_loc *locs = NULL;
-	struct resolve_elf *e;
-	size_t n = 0, i;
+	struct func_rows r = { .glob = glob };
+	size_t shown = 0, i;
 	int ret;
 
-	e = resolve_open(path);
-	if (!e) {
+	r.e = resolve_open(path);
+	if (!r.e) {
 		err("'%s': %s", path, resolve_errmsg());
 		return EXIT_FAIL;
 	}
-	ret = resolve_glob(e, glob ? glob : "*", SIZE_MAX, &locs, &n);
-	resolve_close(e);
-	if (ret) {
-		/* nothing to list is worth saying: a stripped file, or a glob
-		 * that matches nothing */
-		err("'%s': %s", path, resolve_errmsg());
-		return EXIT_FAIL;
-	}
-	if (g_opts.json)
-		json_arr_begin(cli_json());
-	for (i = 0; i < n; i++) {
-		char *cxx = resolve_demangle(locs[i].symbol);	/* C++: as people type it */
-		const char *name = cxx ? cxx : locs[i].symbol;
-
-		if (g_opts.json)
-			func_json(cli_json(), name, locs[i].offset, locs[i].addr, 0,
-				  false, locs[i].symbol, NULL, 0);
-		else
-			printf("%#10" PRIx64 "  %s\n", locs[i].offset, name);
-		free(cxx);
-	}
-	if (g_opts.json)
-		json_arr_end(cli_json());
-	resolve_locs_free(locs, n);
-	return EXIT_OK;
+	ret = rows_fill(&r, fs, n);
+	rows_dedup(&r);
+	rows_dedup_cxx(&r);
+	for (i = 0; i < r.n; i++)
+		shown += !r.v[i].shadow;
+	if (ret)
+		err_errno(ret, "'%s'", path);
+	else if (!shown && !n && !glob)
+		err("'%s': no functions: it is stripped (no debug information, no symbol table)",
+		    path);
+	else if (!shown)
+		err("'%s': no function matches '%s'", path, glob ? glob : "*");
+	else
+		print_rows(&r);
+	rows_free(&r);
+	resolve_close(r.e);
+	return ret || !shown ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_funcs(int argc, char **argv)
@@ -140,26 +358,17 @@ int cmd_funcs(int argc, char **argv)
 	if (!path)
 		return EXIT_FAIL;
 	d = resolve_dwarf_open(path);
-	if (!d) {
-		if (errno != ENODATA) {
-			err("'%s': %s", path, resolve_dwarf_errmsg());
-			goto out_free;
-		}
+	if (!d && errno != ENODATA) {
+		err("'%s': %s", path, resolve_dwarf_errmsg());
+		goto out_free;
+	}
+	if (!d)
 		verbose("%s", resolve_dwarf_errmsg());
-		status = list_symbols(path, glob);
-		goto out_free;
-	}
-	ret = resolve_dwarf_funcs(d, glob, &fs, &n);
-	if (ret) {
+	ret = d ? resolve_dwarf_funcs(d, glob, &fs, &n) : 0;
+	if (ret)
 		err_errno(ret, "'%s'", path);
-		goto out_free;
-	}
-	if (n == 0) {
-		err("'%s': no function matches '%s'", path, glob ? glob : "*");
-		goto out_free;
-	}
-	print_dwarf(fs, n);
-	status = EXIT_OK;
+	else
+		status = list_funcs(path, glob, fs, n);
 out_free:
 	resolve_dwarf_funcs_free(fs, n);
 	resolve_dwarf_close(d);

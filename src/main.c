@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* uprobe: global options, then one command from the table below. */
 #include <argp.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,12 +177,77 @@ static void help_json(void)
 	json_arr_end(w);
 }
 
+/* One option a line, "=" after those that take a value (OPTION_ALIAS: the one before's). */
+static void print_options(FILE *f, const struct argp *argp)
+{
+	const struct argp_option *o;
+	const struct argp_child *c;
+	const char *arg = NULL;
+
+	for (o = argp->options; o && (o->name || o->key || o->doc || o->group); o++) {
+		if (!(o->flags & OPTION_ALIAS))
+			arg = o->arg;
+		if (o->flags & (OPTION_HIDDEN | OPTION_DOC))
+			continue;
+		if (o->key > 0 && o->key <= 0xff && isprint(o->key))
+			fprintf(f, "-%c%s\n", o->key, arg ? "=" : "");
+		if (o->name)
+			fprintf(f, "--%s%s\n", o->name, arg ? "=" : "");
+	}
+	for (c = argp->children; c && c->argp; c++)
+		print_options(f, c->argp);
+}
+
+/* Called by argp for --version with the whole parser: its own options too. */
+static void options_hook(FILE *f, struct argp_state *state)
+{
+	print_options(f, state->root_argp);
+	fflush(f);
+	exit(EXIT_OK);
+}
+
+/*
+ * For the completion, which asks instead of keeping copies: `uprobe help
+ * --commands` (one a line), `uprobe help --options [COMMAND]` (the options
+ * of COMMAND, else those before a command, read from the argp tables).
+ */
+static int help_complete(int argc, char **argv)
+{
+	const struct cmd *c = argc > 2 ? find_cmd(argv[2]) : NULL;
+	char *vargv[] = { argc > 2 ? argv[2] : "uprobe", "--version", NULL };
+	struct main_args a = { .cmd_index = -1 };
+	size_t i;
+
+	if (!strcmp(argv[1], "--commands")) {
+		for (i = 0; i < ARRAY_SIZE(cmds); i++)
+			printf("%s\n", cmds[i].name);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--options")) {
+		err("unknown option '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (argc > 2 && !c) {
+		err("'%s' is not a command", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (c && c->fn == cmd_help)
+		return EXIT_OK;	/* no options a user types */
+	argp_program_version_hook = options_hook;
+	if (c)
+		return c->fn(2, vargv);
+	cli_argp_parse(&main_argp, 2, vargv, ARGP_IN_ORDER, NULL, &a);
+	return EXIT_FAIL;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct cmd *c;
 	char *hargv[3];
 	size_t i;
 
+	if (argc > 1 && argv[1][0] == '-')
+		return help_complete(argc, argv);
 	if (argc < 2 && g_opts.json) {
 		help_json();
 		return EXIT_OK;

@@ -17,6 +17,9 @@ for t in gcc:gcc g++:g++ clang:clang ld.lld:lld groff:groff-base \
 	 pkg-config:pkg-config eu-readelf:elfutils python3:python3; do
 	command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t#*:}"
 done
+# tests/cli-completion.sh: TAB in a real bash, with Debian's bash-completion
+[ -r /usr/share/bash-completion/bash_completion ] || missing="$missing bash-completion"
+command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v pmccabe >/dev/null 2>&1 || missing="$missing pmccabe"	# checkstyle's function sizes
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
