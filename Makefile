@@ -116,10 +116,12 @@ clean:
 	rm -rf build build-san uprobe tests/out
 
 # The ground-truth corpus (issue 7): every value streamed against the value
-# the program printed, gcc and clang at every level (truth-quick: -O0, -O2).
+# the program printed, gcc and clang at every level (truth-quick: -O0, -O2);
+# `make truth` puts its table in bench/REPORT.md. The quick subset is also
+# a tier of `make live` (tests/live-truth.sh).
 truth: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)UPROBE=$(abspath $(PROG)) tests/truth/run.sh
+	$(Q)UPROBE=$(abspath $(PROG)) tests/truth/run.sh --report bench/REPORT.md
 
 truth-quick: deps
 	$(Q)$(MAKE) --no-print-directory all

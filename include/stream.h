@@ -59,6 +59,20 @@ struct stream_lost {
  */
 struct stream *stream_new(const struct stream_opts *o);
 
+/* The fetch-arg stream_stack_arg() adds; the reader shows it as a frame. */
+#define STREAM_RA_ARG	"__probe_ra"
+
+/**
+ * stream_stack_arg() - for --stack, make @p fetch the return address at
+ * the top of the stack ($stack0, as STREAM_RA_ARG): at a function's first
+ * instruction the kernel's frame-pointer walk misses the direct caller,
+ * and the reader puts it back from this field. Return probes are left
+ * alone. The arg is owned by @p, like the others.
+ *
+ * Return: 0, -E2BIG (too many args), -ENOMEM.
+ */
+int stream_stack_arg(struct probe *p);
+
 /**
  * stream_add() - stream GROUP/EVENT, defined by @p (kept by reference:
  * it must outlive the stream). Nothing is enabled before stream_start().

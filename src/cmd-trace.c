@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cmd-stream.h"
 #include "probe.h"
+#include "stream.h"
 #include "tfs.h"
 
 /* One PROBE as the user typed it, and add's run of it. */
@@ -277,11 +278,15 @@ static int gather(struct trace *t)
 /* The batch into the kernel, all or nothing; 0, or -errno after saying why. */
 static int apply(struct trace *t)
 {
-	size_t failed = 0;
-	int ret = tfs_add(t->all, t->nall, &failed);
+	size_t failed = 0, i;
 	struct trace_probe *tp;
 	char *line;
+	int ret = 0;
 
+	for (i = 0; t->s.stack && i < t->nall && !ret; i++)
+		ret = stream_stack_arg(t->all[i]);	/* the caller at an entry */
+	if (!ret)
+		ret = tfs_add(t->all, t->nall, &failed);
 	if (!ret)
 		return 0;
 	tp = &t->tp[t->owner[failed]];

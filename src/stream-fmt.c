@@ -161,6 +161,43 @@ static void write_frame_text(struct obuf *o, uint64_t addr, const char *file,
 	}
 }
 
+static void write_frame(struct obuf *o, const struct ev *e, struct stack_syms *ss,
+			uint64_t addr, bool call, uint64_t pc, bool json)
+{
+	const char *file, *sym;
+	uint64_t off;
+
+	syms_lookup(ss, e->stack_tgid, addr, call, e->ep->probe, pc, &file, &sym, &off);
+	if (json)
+		write_frame_json(o, addr, file, sym, off);
+	else
+		write_frame_text(o, addr, file, sym, off);
+}
+
+/*
+ * At a function's entry the kernel's walk starts at the frame of the
+ * caller's caller: the caller is the return address on top of the stack,
+ * when the probe fetched it, else a frame is shown as unknown rather than
+ * left out. A kernel that already lists it is not repeated.
+ */
+static void write_entry_caller(struct obuf *o, const struct ev *e, struct stack_syms *ss,
+			       uint64_t pc, bool json)
+{
+	const struct eplan *ep = e->ep;
+	uint64_t ra = 0;
+
+	if (ep->ra_off >= 0 && ep->ra_off + 8 <= e->size)
+		ra = get_u(e->data + ep->ra_off, 8);
+	if (ra && e->nstack > 1 && e->stack[1] == ra)
+		return;
+	ob_puts(o, json ? ", " : "; ");
+	if (ra)
+		write_frame(o, e, ss, ra, true, pc, json);
+	else
+		ob_puts(o, json ? "{\"addr\": null, \"sym\": null, \"off\": 0, \"file\": null}"
+			     : "?");
+}
+
 static void write_stack(struct obuf *o, const struct ev *e,
 			struct stack_syms *ss, bool json)
 {
@@ -171,17 +208,11 @@ static void write_stack(struct obuf *o, const struct ev *e,
 
 	ob_puts(o, json ? ", \"stack\": [" : " stack=[");
 	for (i = 0; i < e->nstack; i++) {
-		const char *file, *sym;
-		uint64_t off;
-
-		syms_lookup(ss, e->stack_tgid, e->stack[i], i > 0, ep->probe, pc,
-			    &file, &sym, &off);
 		if (i)
 			ob_puts(o, json ? ", " : "; ");
-		if (json)
-			write_frame_json(o, e->stack[i], file, sym, off);
-		else
-			write_frame_text(o, e->stack[i], file, sym, off);
+		write_frame(o, e, ss, e->stack[i], i > 0, pc, json);
+		if (i == 0 && ep->entry)
+			write_entry_caller(o, e, ss, pc, json);
 	}
 	ob_putc(o, ']');
 }

@@ -66,6 +66,10 @@ struct eplan {
 	bool ret;		/* a return probe: __probe_func, __probe_ret_ip */
 	bool ustack;		/* ftrace/user_stack */
 	int ip_off, func_off;	/* -1: none */
+	/* --stack at a function's entry: the kernel's frame-pointer walk starts
+	 * at the caller's caller; the return address is *(%sp), in this field */
+	bool entry;
+	int ra_off;		/* -1: not fetched */
 	struct fplan *f;
 	size_t nf;
 	int lat_fn;		/* latency pairing: function index, -1 none */
@@ -126,6 +130,8 @@ void syms_free(struct stack_syms *ss);
 void syms_lookup(struct stack_syms *ss, int tgid, uint64_t addr, bool call,
 		 const struct probe *p, uint64_t pc, const char **file,
 		 const char **sym, uint64_t *off);
+/* whether @p is an entry probe on the first byte of a function */
+bool syms_at_entry(struct stack_syms *ss, const struct probe *p);
 
 /* One CPU's buffer of the instance, being read (stream-read.c). */
 struct cpu_rd {

@@ -74,6 +74,10 @@ static bool own_field(struct eplan *ep, const char *name, int off)
 		ep->ip_off = off;
 		return true;
 	}
+	if (strcmp(name, STREAM_RA_ARG) == 0) {
+		ep->ra_off = off;
+		return true;
+	}
 	if (strcmp(name, "__probe_func") == 0) {
 		ep->func_off = off;
 		ep->ret = true;
@@ -142,7 +146,7 @@ int eplan_build(struct eplan *ep, const char *group, const char *event,
 	int ret;
 
 	memset(ep, 0, sizeof(*ep));
-	ep->ip_off = ep->func_off = -1;
+	ep->ip_off = ep->func_off = ep->ra_off = -1;
 	ep->lat_fn = -1;
 	ep->ustack = strcmp(group, "ftrace") == 0 && strcmp(event, "user_stack") == 0;
 	line = strstr(text, "\nID: ");

@@ -95,6 +95,16 @@ static struct file_ent *file_get(struct stack_syms *ss, const char *path)
 	return f;
 }
 
+/* @f's ELF, opened on first use; NULL when it is not one */
+static struct resolve_elf *file_elf(struct file_ent *f)
+{
+	if (!f->tried) {
+		f->tried = true;
+		f->e = resolve_open(f->path);
+	}
+	return f->e;
+}
+
 static void maps_load(struct stack_syms *ss, struct proc_maps *pm, int tgid)
 {
 	char path[64], line[4352], file[4097];
@@ -171,14 +181,10 @@ static bool via_probe(struct stack_syms *ss, struct sym_res *r,
 	char *name = NULL;
 	bool ok;
 
-	if (!f)
+	if (!f || !file_elf(f))
 		return false;
-	if (!f->tried) {
-		f->tried = true;
-		f->e = resolve_open(f->path);
-	}
 	/* only inside an executable segment of that file */
-	if (!f->e || resolve_offset(f->e, foff, &loc))
+	if (resolve_offset(f->e, foff, &loc))
 		return false;
 	resolve_loc_clear(&loc);
 	ok = resolve_offset_to_symbol(f->e, foff, &name, &add) == 0;
@@ -215,13 +221,9 @@ void syms_lookup(struct stack_syms *ss, int tgid, uint64_t addr, bool call,
 	if (m->file[0] != '/')
 		goto out;	/* [vdso], [heap] */
 	f = file_get(ss, m->file);
-	if (f && !f->tried) {
-		f->tried = true;
-		f->e = resolve_open(f->path);
-	}
 	/* a return address is just past the call: look up the call itself */
 	foff = addr - m->start + m->pgoff - (call ? 1 : 0);
-	if (f && f->e && resolve_offset_to_symbol(f->e, foff, &name, &add) == 0) {
+	if (f && file_elf(f) && resolve_offset_to_symbol(f->e, foff, &name, &add) == 0) {
 		r->sym = name;
 		r->off = add + (call ? 1 : 0);
 	}
@@ -229,4 +231,31 @@ out:
 	*file = r->file;
 	*sym = r->sym;
 	*off = r->off;
+}
+
+bool syms_at_entry(struct stack_syms *ss, const struct probe *p)
+{
+	struct file_ent *f;
+	char *name = NULL;
+	uint64_t add = 1;
+
+	if (p->kind != PROBE_ENTRY || !(f = file_get(ss, p->path)) || !file_elf(f))
+		return false;
+	if (resolve_offset_to_symbol(f->e, p->offset, &name, &add))
+		return false;
+	free(name);
+	return add == 0;
+}
+
+int stream_stack_arg(struct probe *p)
+{
+	struct probe_error perr;
+	size_t i;
+
+	if (p->kind != PROBE_ENTRY)
+		return 0;
+	for (i = 0; i < p->nargs; i++)
+		if (p->args[i].name && strcmp(p->args[i].name, STREAM_RA_ARG) == 0)
+			return 0;
+	return probe_add_arg(p, STREAM_RA_ARG "=$stack0:x64", NULL, &perr);
 }

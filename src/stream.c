@@ -242,6 +242,33 @@ static int ustack_fields(struct stream *s, const struct eplan *ep)
 	return 0;
 }
 
+/*
+ * At a function's entry the return address is *(%sp): fetched as
+ * STREAM_RA_ARG (uprobe trace --stack), or by an arg of the user's that
+ * reads the same word ($stack0, +0(%sp)); unnamed, the kernel calls it argN.
+ */
+static void stack_plan(struct stream *s, struct eplan *ep)
+{
+	const struct probe *p = ep->probe;
+	char aname[32];
+	size_t i;
+
+	if (!p || ep->ret || !syms_at_entry(s->ss, p))
+		return;
+	ep->entry = true;
+	for (i = 0; i < p->nargs && ep->ra_off < 0; i++) {
+		const struct probe_arg *a = &p->args[i];
+		const struct fplan *f;
+
+		if (strcmp(a->fetch, "$stack0") && strcmp(a->fetch, "+0(%sp)"))
+			continue;
+		snprintf(aname, sizeof(aname), "arg%zu", i + 1);
+		f = eplan_field(ep, a->name ? a->name : aname);
+		if (f && f->size == 8 && f->n == 0)
+			ep->ra_off = f->offset;
+	}
+}
+
 static int build_plans(struct stream *s)
 {
 	size_t i;
@@ -269,6 +296,8 @@ static int build_plans(struct stream *s)
 			return ret;
 		if (!(s->ss = syms_new()))
 			return -ENOMEM;
+		for (i = 0; i < s->nprobes; i++)
+			stack_plan(s, &s->plans[i]);
 	}
 	if (s->lat)
 		lat_finalize(s->lat, s->plans, s->nplans);

@@ -161,8 +161,10 @@ expect_match "--latency JSON record" "$out" "\{\"latency\": \{\"func\": \"probe_
 # --- --stack
 run "$UPROBE" stream --stack "$G/s" -- "$FIX" loop 2 300
 expect_eq "--stack" "$rc" 0
-expect_match "stack symbolized: the probed function and its caller" \
-	"$(grep " $G/s " <<<"$out" | head -1)" 'stack=\[probe_s\+0x0 \(stream-args\); (call_s|main)\+0x[0-9a-f]+ \(stream-args\)'
+# at the entry, with no arg fetching *(%sp), the caller is an unknown frame
+# (tests/live-stack.sh has the frames in full)
+expect_match "stack symbolized: the probed function, its caller unknown, then on" \
+	"$(grep " $G/s " <<<"$out" | head -1)" 'stack=\[probe_s\+0x0 \(stream-args\); \?; (call_s|main)\+0x[0-9a-f]+ \(stream-args\)'
 
 # --- lost events are never silent
 # A fast reader can keep up with even a one-page buffer, so the reader is

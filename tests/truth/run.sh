@@ -10,10 +10,20 @@
 # with the tool's reason), runs each program once under
 # `uprobe --json stream GROUP/* -- PROG` and compares every value, call by
 # call. With perf installed, the same cases through `perf probe -x` give
-# side-by-side columns. The table goes to tests/out/truth.md and stdout; the
-# exit status is 1 when any uprobe case is wrong or missed.
+# side-by-side columns. The table goes to tests/out/truth.md and stdout
+# (with --report FILE, also in place of FILE's "## Ground truth" section:
+# `make truth` writes bench/REPORT.md's); the exit status is 1 when any
+# uprobe case is wrong or missed. With --summary, stdout is a test tier
+# instead (tests/live-truth.sh, in `make check`): a FAIL line per wrong or
+# missed case, a SKIP line per refusal with its reason, and the closing
+# "truth: N passed, N failed, N skipped" (passed: exact).
 #
-#   tests/truth/run.sh [--quick] [--no-perf] [--calls N]   (root; UPROBE=./uprobe)
+# Every print is one entry of the function at every level: the recursive
+# functions are written so that no compiler turns a call into a loop (see
+# gen.py), so a missed call is one a probe at the entry should have seen.
+#
+#   tests/truth/run.sh [--quick] [--no-perf] [--summary] [--report FILE] [--calls N]
+#   (root; UPROBE=./uprobe)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 UPROBE=${UPROBE:-$ROOT/uprobe}
