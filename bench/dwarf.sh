@@ -59,6 +59,8 @@ if [ ! -x "$BIG" ]; then
 		gcc -g -O2 -fno-eliminate-unused-debug-types -c {} -o {}.o
 	gcc -o "$BIG" "$GEN"/*.c.o
 fi
+# GEN_ONLY=1: only build the program (bench/funcs.sh uses it too).
+[ -n "${GEN_ONLY:-}" ] && exit 0
 MID=$((NCU / 2))
 FUNC=f_${MID}_7
 
