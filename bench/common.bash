@@ -111,14 +111,17 @@ min() {
 	printf '%s\n' "$@" | grep -v '^-$' | sort -g | head -1
 }
 
-# write_section TITLE FILE: replace the "## TITLE" section of the report with
-# FILE, keeping everyone else's.
+# write_section TITLE FILE [top]: replace the "## TITLE" section of the report
+# with FILE, keeping everyone else's; a new one goes at the end, or with "top"
+# before the first section.
 write_section() {
 	local out
 	out=$(mktemp)
 	[ -s "$REPORT" ] || printf '# Benchmarks\n\nFigures from the scripts in bench/ (`make bench`).\n' \
 		>"$REPORT"
-	awk -v f="$2" -v t="## $1" '
+	grep -qxF "## $1" "$REPORT" && set -- "$1" "$2"
+	awk -v f="$2" -v t="## $1" -v top="${3:-}" '
+		/^## / && top && !done { while ((getline l < f) > 0) print l; print ""; done = 1 }
 		/^## / { skip = ($0 == t) }
 		$0 == t { while ((getline l < f) > 0) print l; print ""; done = 1; next }
 		!skip { print }
