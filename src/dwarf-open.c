@@ -16,13 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dwarf.h>
-#include <elfutils/libdwelf.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <unistd.h>
 
 #include "dwarf-int.h"
-#include "util.h"
 
 static __thread char dw_errbuf[1024];
 
@@ -104,132 +99,9 @@ void dw_pc_label(struct resolve_dwarf *d, Dwarf_Addr pc, char *buf, size_t len)
 
 static char *debuginfo_path;
 
-/* Whether @fd is the debug file of @mod: the same build-id, when it has one. */
-static bool same_build_id(Dwfl_Module *mod, int fd)
-{
-	const unsigned char *want;
-	const void *have = NULL;
-	GElf_Addr vaddr;
-	int wlen = dwfl_module_build_id(mod, &want, &vaddr);
-	ssize_t hlen;
-	bool same;
-	Elf *elf;
-
-	if (wlen <= 0)
-		return true;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	hlen = elf ? dwelf_elf_gnu_build_id(elf, &have) : -1;
-	same = hlen == wlen && !memcmp(want, have, wlen);
-	elf_end(elf);
-	return same;
-}
-
-static int try_debug(Dwfl_Module *mod, const char *path, bool alt, char **name)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	/* a dwz alt file carries a build-id of its own, which libdw checks */
-	if (!alt && !same_build_id(mod, fd)) {
-		close(fd);
-		return -1;
-	}
-	*name = strdup(path);
-	return fd;
-}
-
-/* Where @link of the file in @dir may be: as named, beside the file, in its .debug/,
- * under /usr/lib/debug, and for a dwz alt file in /usr/lib/debug/.dwz. */
-static bool link_place(char *buf, size_t len, int i, const char *dir, const char *link, bool alt)
-{
-	const char *base = strrchr(link, '/');
-
-	switch (i) {
-	case 0:
-		return link[0] == '/' && snprintf(buf, len, "%s", link) > 0;
-	case 1:
-		return link[0] != '/' && snprintf(buf, len, "%s/%s", dir, link) > 0;
-	case 2:
-		return link[0] != '/' && snprintf(buf, len, "%s/.debug/%s", dir, link) > 0;
-	case 3:
-		return link[0] != '/' && snprintf(buf, len, "/usr/lib/debug%s/%s", dir, link) > 0;
-	case 4:
-		return alt && snprintf(buf, len, "/usr/lib/debug/.dwz/%s", base ? base + 1 : link) > 0;
-	}
-	return false;
-}
-
-static int find_by_link(Dwfl_Module *mod, const char *dir, const char *link, bool alt,
-			char **name)
-{
-	char path[PATH_MAX];
-	int i, fd;
-
-	for (i = 0; i < 5; i++) {
-		if (!link_place(path, sizeof(path), i, dir, link, alt))
-			continue;
-		fd = try_debug(mod, path, alt, name);
-		if (fd >= 0)
-			return fd;
-	}
-	return -1;
-}
-
-/* The debug file of @file by @link, or by FILE.debug when it has none. */
-static int find_for_path(Dwfl_Module *mod, const char *file, const char *link, bool alt,
-			 char **name)
-{
-	const char *slash = strrchr(file, '/');
-	char dir[PATH_MAX], own[NAME_MAX + 8];
-
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
-	if (!link) {
-		snprintf(own, sizeof(own), "%s.debug", slash ? slash + 1 : file);
-		link = own;
-	}
-	return find_by_link(mod, dir, link, alt, name);
-}
-
-/*
- * The separate debug file, found locally: by build-id under /usr/lib/debug/.build-id
- * (which also finds a dwz alt file), else by .gnu_debuglink (FILE.debug without one)
- * in the places gdb looks, for the name as given and as resolved.
- *
- * Why not dwfl_standard_find_debuginfo(): in libdw 0.188 it does the same and then,
- * whenever nothing was found, dlopen()s libdebuginfod, whether DEBUGINFOD_URLS is set
- * or not, with no switch to stop it. That loads ~28 libraries (curl, gnutls, krb5,
- * ldap): ~5 ms and 7.6 MB on every run on a file without debug information, the
- * usual case of `uprobe add -n /bin/bash:readline`. So it runs only when
- * DEBUGINFOD_URLS names a server. A debug file of a file without a build-id is
- * taken without the CRC check libdw would make.
- */
-static int find_debuginfo(Dwfl_Module *mod, void **user, const char *modname, GElf_Addr base,
-			  const char *file, const char *link, GElf_Word crc, char **name)
-{
-	const char *urls = getenv("DEBUGINFOD_URLS");
-	bool alt = link && !crc;
-	char *canon;
-	int fd;
-
-	if (urls && urls[0])
-		return dwfl_standard_find_debuginfo(mod, user, modname, base, file, link, crc,
-						    name);
-	fd = dwfl_build_id_find_debuginfo(mod, user, modname, base, file, link, crc, name);
-	if (fd >= 0 || !file)
-		return fd;
-	fd = find_for_path(mod, file, link, alt, name);
-	canon = fd < 0 ? realpath(file, NULL) : NULL;
-	if (canon && strcmp(canon, file))
-		fd = find_for_path(mod, canon, link, alt, name);
-	free(canon);
-	errno = 0;
-	return fd;
-}
-
 static const Dwfl_Callbacks dw_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = find_debuginfo,
+	.find_debuginfo = dw_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
 	.debuginfo_path = &debuginfo_path,
 };
@@ -255,12 +127,30 @@ static int read_loads(struct resolve_dwarf *d)
 	return 0;
 }
 
+static int no_debug(const char *path)
+{
+	return dw_err(-ENODATA, "no debug information found (looked in the file, "
+		      "its .gnu_debuglink, /usr/lib/debug/.build-id and "
+		      "/usr/lib/debug%s): install its debug package (-dbg, "
+		      "-dbgsym), rebuild with -g, or set DEBUGINFOD_URLS", path);
+}
+
+static int wrong_machine(unsigned int machine)
+{
+	return dw_err(-ENOTSUP, "variables by name are supported on x86-64 "
+		      "programs only (this one is for ELF machine %u)", machine);
+}
+
 static int open_module(struct resolve_dwarf *d, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	const char *mainfile = NULL, *debugfile = NULL;
+	unsigned int machine;
 	GElf_Ehdr eh;
 
+	/* libdwfl costs its own open of the file: not when there is nothing to find */
+	if (!dw_debuginfod() && !dw_debug_local(path, &machine))
+		return machine != EM_X86_64 ? wrong_machine(machine) : no_debug(path);
 	d->dwfl = dwfl_begin(&dw_callbacks);
 	if (!d->dwfl)
 		return dw_err(-ENOMEM, "%s", dwfl_errmsg(-1));
@@ -272,14 +162,10 @@ static int open_module(struct resolve_dwarf *d, const char *path)
 	if (!d->elf || !gelf_getehdr(d->elf, &eh))
 		return dw_err(-EINVAL, "not an ELF file: %s", dwfl_errmsg(-1));
 	if (eh.e_machine != EM_X86_64)
-		return dw_err(-ENOTSUP, "variables by name are supported on x86-64 "
-			      "programs only (this one is for ELF machine %u)", eh.e_machine);
+		return wrong_machine(eh.e_machine);
 	d->dw = dwfl_module_getdwarf(d->mod, &d->dwbias);
 	if (!d->dw)
-		return dw_err(-ENODATA, "no debug information found (looked in the file, "
-			      "its .gnu_debuglink, /usr/lib/debug/.build-id and "
-			      "/usr/lib/debug%s): install its debug package (-dbg, "
-			      "-dbgsym), rebuild with -g, or set DEBUGINFOD_URLS", path);
+		return no_debug(path);
 	dwfl_module_info(d->mod, NULL, NULL, NULL, NULL, NULL, &mainfile, &debugfile);
 	d->debugfile = strdup(debugfile ? debugfile : mainfile ? mainfile : path);
 	if (!d->debugfile)
