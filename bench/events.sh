@@ -29,13 +29,18 @@ EV=$TRACEFS/uprobe_events
 TMP=$(mktemp -d)
 trap '"$UPROBE" clear -g "$G" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 
-# A program with N functions fn_0 ... fn_N-1.
+# A program with N functions fn_0 ... fn_N-1 to probe, and EXTRA others, so that
+# its symbol table has the size of a big program's (that of bench/dwarf.sh).
+EXTRA=${EXTRA:-19000}
 PROG=$(readlink -f "$OUT")/prog
-python3 -c 'import sys; n = int(sys.argv[1])
-print("".join("__attribute__((noinline)) int fn_%d(int x) { return x * %d + 1; }\n" % (i, i)
-	for i in range(n)))
-print("int main(int c, char **v) { return fn_0(c); }")' "$N" >"$OUT/prog.c"
-cc -O1 -o "$PROG" "$OUT/prog.c"
+python3 -c 'import sys; n, x = int(sys.argv[1]), int(sys.argv[2])
+f = "__attribute__((noinline)) int %s_%d(int x) { return x * %d + 1; }\n"
+print("".join(f % ("fn", i, i) for i in range(n)) + "".join(f % ("g", i, i) for i in range(x)))
+print("int main(int c, char **v) { return fn_0(c); }")' "$N" "$EXTRA" >"$TMP/prog.c"
+if [ ! -x "$PROG" ] || ! cmp -s "$TMP/prog.c" "$OUT/prog.c"; then
+	cp "$TMP/prog.c" "$OUT/prog.c"
+	cc -O1 -o "$PROG" "$OUT/prog.c"
+fi
 
 ADD="$UPROBE add -g $G --max-probes $N $PROG:'fn_*'"
 "$UPROBE" add -n -g "$G" --max-probes "$N" "$PROG:fn_*" >"$TMP/add"
@@ -91,7 +96,8 @@ goal "add -e of a glob: one multi-probe event, at its floor (1.3x)" - "$(lim "$A
 	echo "## Events at N=$N"
 	echo
 	echo "Written by \`bench/events.sh\` on $(date -u +%Y-%m-%d): $(machine)."
-	echo "$N probes on \`fn_0\` ... \`fn_$((N - 1))\` of a generated program, in a group"
+	echo "$N probes on \`fn_0\` ... \`fn_$((N - 1))\` of a generated program ($((N + EXTRA))"
+	echo "functions in its symbol table), in a group"
 	echo "of their own; median of $RUNS runs as a whole process, each run prepared"
 	echo "(untimed) by removing or adding the group. The floor is"
 	echo "\`bench/floor-write.c\`: uprobe_events opened once, one write(2) per line"
