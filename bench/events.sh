@@ -27,7 +27,7 @@ cc -O2 -o "$OUT/floor-write" bench/floor-write.c
 G=bench_$(printf '%04x%04x' $RANDOM $RANDOM)
 EV=$TRACEFS/uprobe_events
 TMP=$(mktemp -d)
-trap '"$UPROBE" clear -g "$G" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+trap '"$UPROBE" clear -g "$G" >/dev/null 2>&1 || true; rm -rf "$TMP"' EXIT
 
 # A program with N functions fn_0 ... fn_N-1 to probe, and EXTRA others, so that
 # its symbol table has the size of a big program's (that of bench/dwarf.sh).

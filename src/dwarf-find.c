@@ -95,18 +95,25 @@ static int find_by_link(Dwfl_Module *mod, const char *dir, const char *link, boo
 	return -1;
 }
 
+/* @file's directory into @dir; @link, or FILE.debug (into @own) when it has none. */
+static const char *dir_and_link(const char *file, const char *link, char *dir, char *own)
+{
+	const char *slash = strrchr(file, '/');
+
+	snprintf(dir, PATH_MAX, "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
+	if (link)
+		return link;
+	snprintf(own, NAME_MAX + 8, "%s.debug", slash ? slash + 1 : file);
+	return own;
+}
+
 /* The debug file of @file by @link, or by FILE.debug when it has none. */
 static int find_for_path(Dwfl_Module *mod, const char *file, const char *link, bool alt,
 			 char **name)
 {
-	const char *slash = strrchr(file, '/');
 	char dir[PATH_MAX], own[NAME_MAX + 8];
 
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
-	if (!link) {
-		snprintf(own, sizeof(own), "%s.debug", slash ? slash + 1 : file);
-		link = own;
-	}
+	link = dir_and_link(file, link, dir, own);
 	return find_by_link(mod, dir, link, alt, name);
 }
 
@@ -114,15 +121,10 @@ static int find_for_path(Dwfl_Module *mod, const char *file, const char *link, b
  * the places find_for_path() looks. */
 static bool link_exists(const char *file, const char *link)
 {
-	const char *slash = strrchr(file, '/');
 	char dir[PATH_MAX], own[NAME_MAX + 8], path[PATH_MAX];
 	int i;
 
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
-	if (!link) {
-		snprintf(own, sizeof(own), "%s.debug", slash ? slash + 1 : file);
-		link = own;
-	}
+	link = dir_and_link(file, link, dir, own);
 	for (i = 0; i < 5; i++)
 		if (link_place(path, sizeof(path), i, dir, link, false) && !access(path, F_OK))
 			return true;
