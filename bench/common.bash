@@ -52,30 +52,36 @@ machine() {
 }
 
 # median_ms [-p PREPARE] CMD: the median wall time of the shell command CMD
-# in ms, over $RUNS runs, PREPARE run (untimed) before each.
+# in ms, over $RUNS runs, PREPARE run (untimed) before each. A command without
+# pipes or redirections runs without a shell (hyperfine -N); a pipe runs in
+# one, whose own start hyperfine subtracts.
 median_ms() {
-	local prep=() json
+	local prep=() json shell=() script
+	script=$(mktemp)
 	if [ "$1" = -p ]; then
-		prep=(--prepare "$2")
+		printf '%s\n' "$2" >"$script"
+		prep=(--prepare "sh $script")
 		shift 2
 	fi
+	[[ "$1" == *[\|\;\<\>\&]* ]] || shell=(-N)
 	json=$(mktemp)
 	if command -v hyperfine >/dev/null; then
-		hyperfine -w 2 -r "$RUNS" "${prep[@]}" --export-json "$json" "$1" >/dev/null 2>&1 ||
-			{ rm -f "$json"; echo "bench: failed: $1" >&2; echo "-"; return 1; }
+		hyperfine "${shell[@]}" -w 2 -r "$RUNS" "${prep[@]}" --export-json "$json" "$1" \
+			>/dev/null 2>&1 ||
+			{ rm -f "$json" "$script"; echo "bench: failed: $1" >&2; echo "-"; return 1; }
 		python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0];
 print("%.2f" % (r["median"] * 1e3))' "$json"
 	else
 		local i t0 t1
 		for ((i = 0; i < RUNS; i++)); do
-			[ ${#prep[@]} = 0 ] || sh -c "${prep[1]}" >/dev/null 2>&1
+			[ ${#prep[@]} = 0 ] || sh "$script" >/dev/null 2>&1
 			t0=$(date +%s%N)
 			sh -c "$1" >/dev/null 2>&1
 			t1=$(date +%s%N)
 			echo $((t1 - t0))
 		done | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f\n", v[int((NR + 1) / 2)] / 1e6 }'
 	fi
-	rm -f "$json"
+	rm -f "$json" "$script"
 }
 
 # peak_mb [-p PREPARE] CMD: the largest resident set of CMD (its biggest

@@ -4,7 +4,8 @@
 # symbol, no debug information needed) as a whole process, time and peak RSS,
 # against `eu-readelf -s | grep` (the floor of reading a symbol table) and
 # `perf probe -n`; and one that does need the DWARF (libc with libc6-dbg, a
-# variable by name). UPROBE_BEFORE=BINARY adds a row for an older build.
+# variable by name). UPROBE_BEFORE=BINARY adds a row for an older build (the
+# figures before libdebuginfod went lazy: a build of commit 1bc687d).
 # Writes the "Startup and resolve" section of bench/REPORT.md.
 set -euo pipefail
 . "$(dirname "$0")/common.bash"
@@ -21,14 +22,14 @@ row() {	# LABEL CMD: a row of the first table; sets $T and $M
 	T=$(median_ms "$2")
 	M=$(peak_mb "$2")
 	printf '%-44s %8s ms %6s MB\n' "$1" "$T" "$M"
-	rows+="| $1 | \`$2\` | $T | $M |"$'\n'
+	rows+="| $1 | \`${2//|/\\|}\` | $T | $M |"$'\n'
 }
 
 echo "startup: $(machine)"
 row "uprobe add -n (today)" "$UPROBE add -n $BASH_BIN:readline"
 UT=$T UM=$M
 if [ -n "${UPROBE_BEFORE:-}" ]; then
-	row "uprobe add -n ($(basename "$UPROBE_BEFORE"))" "$UPROBE_BEFORE add -n $BASH_BIN:readline"
+	row "uprobe add -n (before: \`$UPROBE_BEFORE\`)" "$UPROBE_BEFORE add -n $BASH_BIN:readline"
 fi
 row "eu-readelf -s \| grep" "eu-readelf -s $BASH_BIN | grep -w readline"
 ET=$T EM=$M
