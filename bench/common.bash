@@ -9,6 +9,7 @@ REPORT=$ROOT/bench/REPORT.md
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-20}
 UPROBE=${UPROBE:-$ROOT/uprobe}
+# shellcheck disable=SC2034
 LIBC=/lib/x86_64-linux-gnu/libc.so.6
 
 # need_pkg CMD PACKAGE: install PACKAGE when CMD is missing (as root, from apt);
@@ -87,13 +88,13 @@ print("%.2f" % (r["median"] * 1e3))' "$json"
 # peak_mb [-p PREPARE] CMD: the largest resident set of CMD (its biggest
 # process) in MB, the most of 3 runs.
 peak_mb() {
-	local prep=: i kb max=0
+	local before=: i kb max=0
 	if [ "$1" = -p ]; then
-		prep=$2
+		before=$2
 		shift 2
 	fi
 	for i in 1 2 3; do
-		sh -c "$prep" >/dev/null 2>&1
+		sh -c "$before" >/dev/null 2>&1
 		kb=$(/usr/bin/time -f %M sh -c "$1" 2>&1 >/dev/null | tail -1)
 		[ "$kb" -gt "$max" ] 2>/dev/null && max=$kb
 	done

@@ -20,6 +20,9 @@ UPROBE=$ROOT/uprobe
 REPORT=bench/REPORT.md
 LIBC=/lib/x86_64-linux-gnu/libc.so.6
 
+. bench/common.bash
+need_pkg hyperfine hyperfine || true
+need_deb libc6-dbg || true
 make --no-print-directory -s uprobe
 mkdir -p "$GEN"
 

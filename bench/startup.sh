@@ -33,10 +33,10 @@ if [ -n "${UPROBE_BEFORE:-}" ]; then
 fi
 row "eu-readelf -s \| grep" "eu-readelf -s $BASH_BIN | grep -w readline"
 ET=$T EM=$M
-PT=- PM=-
+PT=-
 if command -v perf >/dev/null && [ "$(id -u)" = 0 ]; then
 	row "perf probe -n" "perf probe -q -n -x $BASH_BIN -a readline"
-	PT=$T PM=$M
+	PT=$T
 fi
 # libdebuginfod, loaded or not (DEBUGINFOD_URLS unset)
 LOADED=no
