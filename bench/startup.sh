@@ -45,6 +45,11 @@ env -u DEBUGINFOD_URLS LD_DEBUG=files "$UPROBE" add -n "$BASH_BIN:readline" 2>&1
 
 DW=
 if need_deb libc6-dbg; then
+	# a glob without variables reads no DWARF, even where there is some
+	row "uprobe add -n of a glob, libc (no DWARF needed)" \
+		"$UPROBE add -n --max-probes 1000 $LIBC:'str*'"
+	[ -z "${UPROBE_BEFORE:-}" ] || row "the same (before)" \
+		"$UPROBE_BEFORE add -n --max-probes 1000 $LIBC:'str*'"
 	row "uprobe add -n, a variable (DWARF)" "$UPROBE add -n $LIBC:__libc_malloc bytes"
 	DW=yes
 	command -v perf >/dev/null && [ "$(id -u)" = 0 ] &&
