@@ -20,6 +20,9 @@ UPROBE=$ROOT/uprobe
 REPORT=bench/REPORT.md
 LIBC=/lib/x86_64-linux-gnu/libc.so.6
 
+. bench/common.bash
+need_pkg hyperfine hyperfine || true
+need_deb libc6-dbg || true
 make --no-print-directory -s uprobe
 mkdir -p "$GEN"
 
@@ -59,6 +62,8 @@ if [ ! -x "$BIG" ]; then
 		gcc -g -O2 -fno-eliminate-unused-debug-types -c {} -o {}.o
 	gcc -o "$BIG" "$GEN"/*.c.o
 fi
+# GEN_ONLY=1: only build the program (bench/funcs.sh uses it too).
+[ -n "${GEN_ONLY:-}" ] && exit 0
 MID=$((NCU / 2))
 FUNC=f_${MID}_7
 

@@ -129,6 +129,15 @@ static bool dwarf_args(const struct add_opts *o, bool ret)
 	return false;
 }
 
+/* Only what reads the DWARF opens it: a function by name may have inlined copies,
+ * while SYMBOL+OFF and a plain glob go by the symbol table. */
+static bool dwarf_needed(const struct add_opts *o, const struct resolve_target *t)
+{
+	if (dwarf_target(t) || dwarf_args(o, o->ret || t->is_return))
+		return true;
+	return !t->add && (!t->glob || strstr(t->symbol, "::"));
+}
+
 /* Places from the debug information: source lines, C++ names, clones and
  * inlined copies; -ENOENT lets the symbol table have a go. */
 static int locate_dwarf(struct add_opts *o, struct resolve_target *t, bool ret,
@@ -297,7 +306,7 @@ int add_open(struct add_opts *o, struct add_run *r)
 		err("'%s': %s", r->path, resolve_errmsg());
 		return EXIT_FAIL;
 	}
-	if (t->raw)
+	if (t->raw || !dwarf_needed(o, t))
 		return EXIT_OK;
 	o->dw = resolve_dwarf_open(r->path);
 	/* C++ names without debug information: the demangled symbols */

@@ -89,6 +89,13 @@ struct resolve_dwarf {
 int dw_err(int ret, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dw_clear_err(void);
 
+/* dwarf-find.c: the debug file, found locally; libdebuginfod only when this is true */
+bool dw_debuginfod(void);
+int dw_find_debuginfo(Dwfl_Module *mod, void **user, const char *modname, GElf_Addr base,
+		      const char *file, const char *link, GElf_Word crc, char **name);
+/* 0 when @path has no DWARF in it and no debug file here; *@machine its e_machine */
+int dw_debug_local(const char *path, unsigned int *machine);
+
 /* asprintf that returns NULL on failure. */
 char *dw_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

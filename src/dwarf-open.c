@@ -101,7 +101,7 @@ static char *debuginfo_path;
 
 static const Dwfl_Callbacks dw_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = dw_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
 	.debuginfo_path = &debuginfo_path,
 };
@@ -127,12 +127,30 @@ static int read_loads(struct resolve_dwarf *d)
 	return 0;
 }
 
+static int no_debug(const char *path)
+{
+	return dw_err(-ENODATA, "no debug information found (looked in the file, "
+		      "its .gnu_debuglink, /usr/lib/debug/.build-id and "
+		      "/usr/lib/debug%s): install its debug package (-dbg, "
+		      "-dbgsym), rebuild with -g, or set DEBUGINFOD_URLS", path);
+}
+
+static int wrong_machine(unsigned int machine)
+{
+	return dw_err(-ENOTSUP, "variables by name are supported on x86-64 "
+		      "programs only (this one is for ELF machine %u)", machine);
+}
+
 static int open_module(struct resolve_dwarf *d, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	const char *mainfile = NULL, *debugfile = NULL;
+	unsigned int machine;
 	GElf_Ehdr eh;
 
+	/* libdwfl costs its own open of the file: not when there is nothing to find */
+	if (!dw_debuginfod() && !dw_debug_local(path, &machine))
+		return machine != EM_X86_64 ? wrong_machine(machine) : no_debug(path);
 	d->dwfl = dwfl_begin(&dw_callbacks);
 	if (!d->dwfl)
 		return dw_err(-ENOMEM, "%s", dwfl_errmsg(-1));
@@ -144,14 +162,10 @@ static int open_module(struct resolve_dwarf *d, const char *path)
 	if (!d->elf || !gelf_getehdr(d->elf, &eh))
 		return dw_err(-EINVAL, "not an ELF file: %s", dwfl_errmsg(-1));
 	if (eh.e_machine != EM_X86_64)
-		return dw_err(-ENOTSUP, "variables by name are supported on x86-64 "
-			      "programs only (this one is for ELF machine %u)", eh.e_machine);
+		return wrong_machine(eh.e_machine);
 	d->dw = dwfl_module_getdwarf(d->mod, &d->dwbias);
 	if (!d->dw)
-		return dw_err(-ENODATA, "no debug information found (looked in the file, "
-			      "its .gnu_debuglink, /usr/lib/debug/.build-id and "
-			      "/usr/lib/debug%s): install its debug package (-dbg, "
-			      "-dbgsym), rebuild with -g, or set DEBUGINFOD_URLS", path);
+		return no_debug(path);
 	dwfl_module_info(d->mod, NULL, NULL, NULL, NULL, NULL, &mainfile, &debugfile);
 	d->debugfile = strdup(debugfile ? debugfile : mainfile ? mainfile : path);
 	if (!d->debugfile)
