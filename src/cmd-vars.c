@@ -41,8 +41,8 @@ static error_t vars_parse(int key, char *arg, struct argp_state *state)
 static const struct argp vars_argp = {
 	vars_options, vars_parse, "PATH:FUNC[:RELLINE]",
 	"List the variables that 'uprobe add' can fetch at a place.\v"
-	"The place is a function (after its prologue, where 'uprobe add' puts "
-	"probes that fetch variables), a line of it (FUNC:RELLINE) or a source "
+	"The place is a function (its entry, where 'uprobe add' puts probes "
+	"unless a variable is there only after the prologue), a line of it (FUNC:RELLINE) or a source "
 	"line (FILE:LINE); each copy of an inlined function is a place. Every "
 	"parameter, local and static in scope is listed with its C type and the "
 	"fetch-arg it becomes there, or why it cannot be fetched there and where "
@@ -125,8 +125,6 @@ int cmd_vars(int argc, char **argv)
 	if (g_opts.json)
 		fputc('[', stdout);
 	for (i = 0; i < n; i++) {
-		if (!resolve_dwarf_is_line(spec))
-			resolve_dwarf_prologue(d, &locs[i]);
 		ret = show_place(d, &locs[i], i == 0);
 		if (ret) {
 			if (g_opts.json)

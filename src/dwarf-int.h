@@ -208,6 +208,11 @@ void dw_find_free(struct dw_find *f);
 int dw_sites_to_locs(struct resolve_dwarf *d, const struct dw_site *s, size_t n,
 		     unsigned int flags, struct resolve_loc **locs, size_t *nout);
 
+/* Where the prologue of @fn (entry @entry) ends, as dwarf_entry_breakpoints()
+ * says: the first breakpoint past the entry. -ENOENT when there is none. */
+int dw_after_prologue(struct resolve_dwarf *d, Dwarf_Die *fn, Dwarf_Addr entry,
+		      Dwarf_Addr *pc);
+
 /* "FILE:LINE" and "FUNC:RELLINE" targets of resolve_dwarf_place(). */
 int dw_place_file_line(struct resolve_dwarf *d, const char *file, int line, size_t max,
 		       struct resolve_loc **locs, size_t *n);

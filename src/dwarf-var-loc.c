@@ -421,7 +421,7 @@ static int not_live(const struct at *at, Dwarf_Attribute *attr, const char *name
 	do {
 		off = dwarf_getlocations(attr, off, &base, &start, &end, &expr, &len);
 		more = off > 0;
-		if (more && !len)
+		if (more && (!len || start == end))
 			continue;
 		if (more && hi && start == hi) {
 			hi = end;	/* adjacent: one range */
@@ -442,6 +442,26 @@ static int not_live(const struct at *at, Dwarf_Attribute *attr, const char *name
 		return dw_err(-ENODATA, "'%s' is optimized out at %s", name, here);
 	return dw_err(-ENODATA, "'%s' is not available at %s; it is at %s%s", name, here, msg,
 		      k > 6 ? ", ..." : "");
+}
+
+/*
+ * gcc describes a value that is somewhere only at one instant as an empty
+ * range [pc, pc) told apart by location views (a parameter of an inlined
+ * copy at its entry, often): no instruction runs between the views of one
+ * address, so at the entry of the function or copy that is the value.
+ */
+static int empty_at_entry(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op **ops,
+			  size_t *nops)
+{
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+
+	if (!at->at_site && !(at->have_fn && at->pc == at->entry))
+		return 0;
+	while ((off = dwarf_getlocations(attr, off, &base, &start, &end, ops, nops)) > 0)
+		if (start == at->pc && end == at->pc && *nops)
+			return 1;
+	return 0;
 }
 
 static int sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr)
@@ -474,9 +494,14 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 	memset(v, 0, sizeof(*v));
 	v->typed = dv_type_of(var, &v->type);
 	if (dwarf_attr(var, DW_AT_location, &a)) {
+		nl = dv_at_entry(at, var, &a, v, name);
+		if (nl <= 0)
+			return nl;
 		nl = dwarf_getlocation_addr(&a, at->pc, &ops, &nops, 1);
 		if (nl < 0)
 			return dw_err(-ENOTSUP, "'%s': %s", name, dwarf_errmsg(-1));
+		if (nl == 0)
+			nl = empty_at_entry(at, &a, &ops, &nops);
 		if (nl == 0)
 			return not_live(at, &a, name);
 		return ops_to_dv(at, &a, ops, nops, v, name);
@@ -498,6 +523,51 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 
 /* --- the place ----------------------------------------------------------- */
 
+/* The innermost inlined copy under @die whose entry is @pc. */
+static bool site_at(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out, int depth)
+{
+	Dwarf_Addr entry;
+	Dwarf_Die c;
+	bool found = false;
+
+	if (depth > 32 || dwarf_child(die, &c))
+		return false;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_lexical_block)
+			continue;
+		if (site_at(&c, pc, out, depth + 1))
+			return true;
+		if (tag == DW_TAG_inlined_subroutine && !found && dw_entry(&c, &entry) == 0 &&
+		    entry == pc) {
+			*out = c;
+			found = true;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return found;
+}
+
+/* At the entry of an inlined copy: its scopes, which dwarf_getscopes() does
+ * not give when gcc puts the entry outside the copy's ranges. */
+static void at_site(struct at *at)
+{
+	Dwarf_Die *scopes;
+	int n;
+
+	if (!site_at(&at->fn, at->pc, &at->site, 0))
+		return;
+	at->at_site = true;
+	if (at->nscopes && dwarf_dieoffset(&at->scopes[0]) == dwarf_dieoffset(&at->site))
+		return;
+	n = dwarf_getscopes_die(&at->site, &scopes);
+	if (n <= 0)
+		return;
+	free(at->scopes);
+	at->scopes = scopes;
+	at->nscopes = n;
+}
+
 int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_return,
 	       struct at *at)
 {
@@ -516,6 +586,8 @@ int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_r
 		at->nscopes = 0;
 	if (dw_func_at(d, at->pc, &at->cu, &at->fn) == 0)
 		at->have_fn = dw_entry(&at->fn, &at->entry) == 0;
+	if (at->have_fn && at->pc != at->entry)
+		at_site(at);
 	return 0;
 }
 
@@ -524,14 +596,60 @@ void dv_at_free(struct at *at)
 	free(at->scopes);
 }
 
+const char *dv_name(Dwarf_Die *var)
+{
+	Dwarf_Attribute a;
+
+	return dwarf_formstring(dwarf_attr_integrate(var, DW_AT_name, &a));
+}
+
+bool dv_scope_is_fn(Dwarf_Die *scope)
+{
+	int tag = dwarf_tag(scope);
+
+	return tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine;
+}
+
+static bool scope_var(Dwarf_Die *scope, const char *name, Dwarf_Die *var)
+{
+	const char *n;
+
+	if (dwarf_child(scope, var))
+		return false;
+	do {
+		int tag = dwarf_tag(var);
+
+		if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable)
+			continue;
+		n = dv_name(var);
+		if (n && strcmp(n, name) == 0)
+			return true;
+	} while (dwarf_siblingof(var, var) == 0);
+	return false;
+}
+
+/* @name in the scopes of the innermost function (or inlined copy), then
+ * in its compile unit. */
+static bool find_var(const struct at *at, const char *name, Dwarf_Die *var)
+{
+	int i;
+
+	for (i = 0; i < at->nscopes; i++) {
+		if (scope_var(&at->scopes[i], name, var))
+			return true;
+		if (dv_scope_is_fn(&at->scopes[i]))
+			break;
+	}
+	return scope_var(&at->scopes[at->nscopes - 1], name, var);
+}
+
 int dv_lookup(const struct at *at, const char *name, struct dv *v)
 {
 	Dwarf_Die var;
 	uint64_t vaddr;
 	char lab[160];
 
-	if (at->nscopes && dwarf_getscopevar(at->scopes, at->nscopes, name, 0, NULL, 0, 0,
-					     &var) >= 0)
+	if (at->nscopes && find_var(at, name, &var))
 		return dv_var(at, &var, v, name);
 	if (sym_object(at->d, name, &vaddr) == 0) {
 		memset(v, 0, sizeof(*v));

@@ -49,6 +49,8 @@ struct at {
 	Dwarf_Die fn;		/* the out-of-line function holding @pc */
 	bool have_fn;
 	Dwarf_Addr entry;	/* its entry */
+	bool at_site;		/* @pc is the entry of inlined copy @site */
+	Dwarf_Die site;
 	bool is_return;
 };
 
@@ -79,8 +81,24 @@ int dv_deref(const struct at *at, struct dv *v, int64_t off);
 /* @var (a variable or parameter DIE) at the place -> @v. */
 int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name);
 
+/* The name of @var, through DW_AT_abstract_origin (inlined copies). */
+const char *dv_name(Dwarf_Die *var);
+
+/* Whether @scope closes the variables' scopes: a function or an inlined copy. */
+bool dv_scope_is_fn(Dwarf_Die *scope);
+
 /* Variable @name in scope at the place, or a global of that name -> @v. */
 int dv_lookup(const struct at *at, const char *name, struct dv *v);
+
+/* --- dwarf-var-abi.c: parameters at the entry --------------------------- */
+
+/*
+ * @var at the entry of the function, when its location @loc is a slot in
+ * the frame (unoptimized code): a parameter where the ABI passes it, or why
+ * not; a local is not there yet. 1 when @loc is good at the place as it is.
+ */
+int dv_at_entry(const struct at *at, Dwarf_Die *var, Dwarf_Attribute *loc, struct dv *v,
+		const char *name);
 
 /* --- dwarf-var-type.c: C types ------------------------------------------ */
 

@@ -99,7 +99,7 @@ static int fetch(const char *file, const char *spec, bool prologue, bool ret,
 {
 	struct resolve_dwarf *d = resolve_dwarf_open(file);
 	struct resolve_loc *locs = NULL;
-	char **args = NULL;
+	char **args = NULL, *arg_cp = (char *)arg;
 	size_t n = 0, na = 0;
 	int r;
 
@@ -108,7 +108,7 @@ static int fetch(const char *file, const char *spec, bool prologue, bool ret,
 	assert_int_equal(r, 0);
 	assert_true(n >= 1);
 	if (prologue)
-		assert_int_equal(resolve_dwarf_prologue(d, &locs[0]), 0);
+		assert_int_equal(resolve_dwarf_prologue(d, &locs[0], &arg_cp, 1), 0);
 	r = resolve_dwarf_args(d, &locs[0], ret, arg, &args, &na);
 	buf[0] = '\0';
 	if (!r) {
