@@ -14,38 +14,58 @@
 #include "dwarf-int.h"
 #include "util.h"
 
+/* Symbol and offset of @pc into @l; -ENOMEM. */
+static int loc_symbol(struct resolve_dwarf *d, Dwarf_Addr pc, struct resolve_loc *l)
+{
+	GElf_Addr off = 0;
+	GElf_Sym sym;
+	const char *name;
+
+	name = dwfl_module_addrinfo(d->mod, pc + d->dwbias, &off, &sym, NULL, NULL, NULL);
+	l->symbol = name ? strdup(name) : NULL;
+	l->add = off;
+	return name && !l->symbol ? -ENOMEM : 0;
+}
+
 int dw_sites_to_locs(struct resolve_dwarf *d, const struct dw_site *s, size_t n,
 		     unsigned int flags, struct resolve_loc **locs, size_t *nout)
 {
-	size_t i, k = 0;
+	size_t i, k = 0, inl = 0, unmapped = 0;
 
+	*nout = 0;
 	*locs = calloc(n ? n : 1, sizeof(**locs));
 	if (!*locs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct resolve_loc *l = &(*locs)[k];
-		GElf_Addr off = 0;
-		GElf_Sym sym;
-		const char *name;
 
-		if (s[i].inlined && (flags & RESOLVE_DWARF_RETURN))
+		if (s[i].inlined && (flags & RESOLVE_DWARF_RETURN)) {
+			inl++;
 			continue;
+		}
 		l->addr = dw_to_vaddr(d, s[i].pc);
-		if (dw_vaddr_offset(d, l->addr, &l->offset))
+		if (dw_vaddr_offset(d, l->addr, &l->offset)) {
+			unmapped++;
 			continue;
-		name = dwfl_module_addrinfo(d->mod, s[i].pc + d->dwbias, &off, &sym,
-					    NULL, NULL, NULL);
-		l->symbol = name ? strdup(name) : NULL;
-		l->add = off;
-		if (name && !l->symbol) {
+		}
+		if (loc_symbol(d, s[i].pc, l)) {
 			resolve_locs_free(*locs, k);
 			*locs = NULL;
 			return -ENOMEM;
 		}
 		k++;
 	}
-	*nout = k;
-	return 0;
+	if (k) {
+		*nout = k;
+		return 0;
+	}
+	free(*locs);
+	*locs = NULL;
+	if (unmapped)
+		return dw_err(-ENOENT, "its code (%#" PRIx64 ") is in no loaded segment of the "
+			      "file: the debug information does not match it", dw_to_vaddr(d, s[0].pc));
+	return dw_err(-ENOENT, "%s", inl ? "it is only inlined: a return probe needs a function "
+		      "that is called" : "it has no code");
 }
 
 static int cmp_site(const void *a, const void *b)
@@ -68,12 +88,12 @@ static int place_function(struct resolve_dwarf *d, const char *spec, unsigned in
 	if (!ret) {
 		qsort(f.sites, f.nsites, sizeof(*f.sites), cmp_site);
 		ret = dw_sites_to_locs(d, f.sites, f.nsites, flags, locs, n);
-	}
-	if (!ret && !*n) {
-		free(*locs);
-		*locs = NULL;
-		ret = dw_err(-ENOENT, "'%s' is only inlined: a return probe needs "
-			     "a function that is called", spec);
+		if (ret == -ENOENT) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", resolve_dwarf_errmsg());
+			ret = dw_err(-ENOENT, "'%s': %s", spec, why);
+		}
 	}
 	dw_find_free(&f);
 	return ret;

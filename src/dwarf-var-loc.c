@@ -298,7 +298,13 @@ static int ops_fbreg(const struct at *at, const Dwarf_Op *ops, size_t n, struct 
 			      "(arithmetic uprobes cannot do)", name);
 	if (frame_base(at, fb, sizeof(fb), &fboff))
 		return -ENOTSUP;
-	set_mem(v, fb, fboff + (int64_t)ops[0].number);
+	/* the operand is from the file: a wrapped sum would be a wrong place */
+	if (__builtin_add_overflow(fboff, (int64_t)ops[0].number, &fboff) ||
+	    fboff < -(1ll << 31) || fboff >= (1ll << 31))
+		return dw_err(-ENOTSUP, "'%s' is at a frame offset of %" PRId64 " beyond any "
+			      "stack frame: the debug information is damaged", name,
+			      (int64_t)ops[0].number);
+	set_mem(v, fb, fboff);
 	return 0;
 }
 

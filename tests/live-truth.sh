@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Ground truth for placement (issue 7): tests/fixtures/dwarf-truth.c prints
+# what each call is given before it makes it; built with gcc and clang at
+# -O0 and -O2, probed by parameter name and streamed, every hit is compared
+# with its call, in order, and no call may be missed. A probe may be refused
+# at -O2 (the compiler dropped the value) but never show a wrong value.
+. "$(dirname "$0")/lib.sh"
+need_tracefs
+
+FX=$ROOT/tests/fixtures/dwarf-truth.c
+D=$OUT/truth
+mkdir -p "$D"
+new_group G
+
+# compare: each event KEY's args against the rows "KEY f=v ..." in order.
+compare() {
+	python3 - "$D/prog.out" "$D/events.json" "$G" "$1" <<'EOF2'
+import json, re, sys
+out, evf, grp, v = sys.argv[1:]
+rows = {}
+for l in open(out):
+    k, _, rest = l.rstrip('\n').partition(' ')
+    rows.setdefault(k, []).append(dict(re.findall(r'(\w+)=(\S*)', rest)))
+evs = {}
+for l in open(evf):
+    try:
+        o = json.loads(l)
+    except ValueError:
+        continue
+    if o.get('event', '').startswith(grp + '/'):
+        evs.setdefault(o['event'].split('/')[1], []).append(o.get('args', {}))
+for k in sorted(evs):
+    want = rows.get(k, [])
+    bad = []
+    if len(evs[k]) != len(want):
+        bad.append('%d hits for %d calls' % (len(evs[k]), len(want)))
+    for i, (e, w) in enumerate(zip(evs[k], want)):
+        for f, val in e.items():
+            if f in w and str(val) != w[f]:
+                bad.append('call %d: %s=%s, program saw %s' % (i, f, val, w[f]))
+    print('%s %s: %s' % ('FAIL' if bad else 'ok', k, '; '.join(bad) or
+                         '%d calls, every value as the program saw it' % len(want)))
+EOF2
+}
+
+probes() {
+	cat <<'EOF2'
+add a b
+early a
+loop a
+many a g h
+onstack s.x s.z i name
+ret_big k m
+wide after
+mixed i c us
+bypair n
+vsum n
+sq q
+EOF2
+}
+
+for cc in gcc clang; do
+	for o in O0 O2; do
+		v=$cc-$o bin=$D/$cc-$o
+		CC=$cc cc_fixture "$bin" "$FX" -$o || { fail "$v: building"; continue; }
+		"$UPROBE" del "$G/*" >/dev/null 2>&1
+		while read -r fn args; do
+			run "$UPROBE" add -g "$G" "$bin:$fn" $args
+			if [ "$rc" = 0 ]; then continue; fi
+			case $o in
+			O0) fail "$v: add $fn $args: $errout" ;;
+			*) skip "$v: $fn refused: $errout" ;;
+			esac
+		done < <(probes)
+		timeout 30 "$UPROBE" --json stream "$G/*" -- sh -c "'$bin' 1 >'$D/prog.out'" \
+			>"$D/events.json" 2>"$D/stream.err"
+		while read -r st what; do
+			if [ "$st" = ok ]; then pass "$v: $what"; else fail "$v: $what"; fi
+		done < <(compare "$v")
+	done
+done
+
+# What cannot be read at the entry is refused with the reason.
+B=$D/gcc-O0
+"$UPROBE" del "$G/*" >/dev/null 2>&1
+run "$UPROBE" vars "$B:mixed"
+expect_match "a double at the entry: in a vector register" "$out" "'f' is passed in %xmm0"
+run "$UPROBE" vars "$B:bypair"
+expect_match "a small struct by value: in a register" "$out" "'p' is a small struct passed in %di"
+run "$UPROBE" vars "$B:wide"
+expect_match "__int128: two registers" "$out" "'w' is passed in two registers \(%di and %si\)"
+run "$UPROBE" vars "$B:ret_big"
+expect_match "a struct returned in memory: its pointer takes %di" "$out" "k=%si:s32"
+run "$UPROBE" add -n -g "$G" "$B:add" a b
+expect_match "a body on its brace's line: the probe stays at the entry" "$out" \
+	"add .*:0x[0-9a-f]+ a=%di:s32 b=%si:s32"
+run "$UPROBE" vars "$D/gcc-O2:sq"
+expect_match "an inlined copy lists its own parameter" "$out" "param +int +q +q="
+expect_nomatch "... and not its caller's" "$out" "param +int +v "
+finish
