@@ -62,7 +62,7 @@ struct expr {
 	char body[256];		/* the expression */
 };
 
-/* --- dwarf-var-loc.c: places and locations ------------------------------ */
+/* --- dwarf-var-scope.c, dwarf-var-loc.c: places and locations ------------ */
 
 /* Fills @at for the probe at @loc; once it succeeds, dv_at_free() frees it. */
 int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_return,
@@ -86,6 +86,10 @@ const char *dv_name(Dwarf_Die *var);
 
 /* Whether @scope closes the variables' scopes: a function or an inlined copy. */
 bool dv_scope_is_fn(Dwarf_Die *scope);
+
+/* @name in the scopes of the innermost function (or inlined copy) at the
+ * place, then in its compile unit. */
+bool dv_find_var(const struct at *at, const char *name, Dwarf_Die *var);
 
 /* Variable @name in scope at the place, or a global of that name -> @v. */
 int dv_lookup(const struct at *at, const char *name, struct dv *v);
