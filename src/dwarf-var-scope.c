@@ -57,6 +57,51 @@ static void at_site(struct at *at)
 	at->nscopes = n;
 }
 
+/* The block or inlined copy right under @die holding @pc. */
+static bool child_at(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out)
+{
+	if (dwarf_child(die, out))
+		return false;
+	do {
+		int tag = dwarf_tag(out);
+
+		if ((tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine) &&
+		    dwarf_haspc(out, pc) == 1)
+			return true;
+	} while (dwarf_siblingof(out, out) == 0);
+	return false;
+}
+
+/* The innermost block or inlined copy under @fn holding @pc. */
+static void innermost(Dwarf_Die *fn, Dwarf_Addr pc, Dwarf_Die *out)
+{
+	Dwarf_Die c;
+	int depth;
+
+	*out = *fn;
+	for (depth = 0; depth < 32 && child_at(out, pc, &c); depth++)
+		*out = c;
+}
+
+/* dwarf_getscopes() does not look inside namespaces, where clang puts the
+ * definitions of C++ functions: their scopes from the function down. */
+static void fn_scopes(struct at *at)
+{
+	Dwarf_Die *scopes, in;
+	int i, n;
+
+	for (i = 0; i < at->nscopes; i++)
+		if (dv_scope_is_fn(&at->scopes[i]))
+			return;
+	innermost(&at->fn, at->pc, &in);
+	n = dwarf_getscopes_die(&in, &scopes);
+	if (n <= 0)
+		return;
+	free(at->scopes);
+	at->scopes = scopes;
+	at->nscopes = n;
+}
+
 int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_return,
 	       struct at *at)
 {
@@ -75,6 +120,8 @@ int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_r
 		at->nscopes = 0;
 	if (dw_func_at(d, at->pc, &at->cu, &at->fn) == 0)
 		at->have_fn = dw_entry(&at->fn, &at->entry) == 0;
+	if (at->have_fn)
+		fn_scopes(at);
 	if (at->have_fn && at->pc != at->entry)
 		at_site(at);
 	return 0;
