@@ -265,12 +265,10 @@ static int in_regs(const struct abi_arg *a, int reg, int xmm, struct dv *v, cons
 	if (xmm >= 0)
 		return dw_err(-ENOTSUP, "'%s' is passed in %%xmm%d: the kernel cannot fetch "
 			      "vector registers", name, xmm);
-	if (a->agg)
-		return dw_err(-ENOTSUP, "'%s' is a %s passed in %%%s%s%s: uprobes cannot take "
-			      "its members out of a register", name,
-			      a->cls[1] == AC_INT ? "struct" : "small struct", x86_arg_regs[reg],
-			      a->cls[1] == AC_INT ? " and %" : "",
-			      a->cls[1] == AC_INT ? x86_arg_regs[reg + 1] : "");
+	if (a->agg && a->cls[1] != AC_NONE)
+		return dw_err(-ENOTSUP, "'%s' is a struct passed in two registers (%%%s and %%%s): "
+			      "uprobes cannot take its members out of them", name, x86_arg_regs[reg],
+			      x86_arg_regs[reg + 1]);
 	if (a->cls[1] == AC_INT)
 		return dw_err(-ENOTSUP, "'%s' is passed in two registers (%%%s and %%%s); "
 			      "uprobes fetch one at a time", name, x86_arg_regs[reg],

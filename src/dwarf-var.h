@@ -36,6 +36,7 @@ struct dv {
 	Dwarf_Die type;
 	bool typed;
 	int bf_size, bf_off;	/* bitfield: width and offset from bit 0 */
+	int bf_cont;		/* its container's bits, when not its type's (a register) */
 };
 
 /* What a translation needs to know about the place. */

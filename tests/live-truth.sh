@@ -54,7 +54,8 @@ onstack s.x s.z i name
 ret_big k m
 wide after
 mixed i c us
-bypair n
+bypair p.lo p.port n
+bytwo n
 vsum n
 sq q
 EOF2
@@ -86,8 +87,14 @@ B=$D/gcc-O0
 "$UPROBE" del "$G/*" >/dev/null 2>&1
 run "$UPROBE" vars "$B:mixed"
 expect_match "a double at the entry: in a vector register" "$out" "'f' is passed in %xmm0"
-run "$UPROBE" vars "$B:bypair"
-expect_match "a small struct by value: in a register" "$out" "'p' is a small struct passed in %di"
+run "$UPROBE" add -n -g "$G" "$D/gcc-O2:bypair" p.sc
+expect_match "a signed member high in a register: refused" "$errout" "'p.sc' is bits 48..55 of %di"
+run "$UPROBE" add -n -g "$G" "$B:bypair" p.sc
+expect_match "... unoptimized: read after the prologue, from its slot" "$out" "sc=-[0-9]+\(%bp\):s8"
+run "$UPROBE" add -n -g "$G" "$B:bypair" p.port
+expect_match "an unsigned member high in a register: a bitfield of it" "$out" "port=%di:b16@32/64"
+run "$UPROBE" vars "$B:bytwo"
+expect_match "a 16-byte struct: two registers" "$out" "'t' is a struct passed in two registers \\(%di and %si\\)"
 run "$UPROBE" vars "$B:wide"
 expect_match "__int128: two registers" "$out" "'w' is passed in two registers \(%di and %si\)"
 run "$UPROBE" vars "$B:ret_big"
