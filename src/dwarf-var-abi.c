@@ -138,9 +138,6 @@ static void classify_array(Dwarf_Die *t, Dwarf_Word off, struct abi_arg *a, int 
 
 static void classify(Dwarf_Die *t, Dwarf_Word off, struct abi_arg *a, int depth)
 {
-	Dwarf_Word cc = 0;
-	Dwarf_Attribute at;
-
 	if (depth > 8 || !peel(t)) {
 		a->why = "its type is too deep or unknown";
 		return;
@@ -153,9 +150,6 @@ static void classify(Dwarf_Die *t, Dwarf_Word off, struct abi_arg *a, int depth)
 	case DW_TAG_class_type:
 	case DW_TAG_union_type:
 		a->agg = true;
-		if (dwarf_formudata(dwarf_attr(t, DW_AT_calling_convention, &at), &cc) == 0 &&
-		    cc == DW_CC_pass_by_reference)
-			a->byref = true;
 		classify_members(t, off, a, depth);
 		return;
 	case DW_TAG_array_type:
@@ -174,22 +168,81 @@ static void classify(Dwarf_Die *t, Dwarf_Word off, struct abi_arg *a, int depth)
 	}
 }
 
-/* C++ class without DW_AT_calling_convention: whether it may be passed by
- * invisible reference (it declares a destructor or a copy constructor). */
-static bool maybe_byref(Dwarf_Die *t)
+/* Whether @fn, a member function of @cls, is a destructor or a copy or
+ * move constructor its author declared (not implicit, not defaulted). */
+static bool special_member(Dwarf_Die *cls, Dwarf_Die *fn)
 {
-	Dwarf_Die c;
+	const char *n = dwarf_diename(fn), *cn = dwarf_diename(cls), *tn;
+	Dwarf_Word dflt = 0;
+	Dwarf_Attribute a;
+	Dwarf_Die p, t;
+	int np = 0, self = 0;
 
-	if (!dw_is_cxx(t) || dwarf_hasattr(t, DW_AT_calling_convention) || dwarf_child(t, &c))
+	if (!n || dwarf_hasattr(fn, DW_AT_artificial) ||
+	    (dwarf_formudata(dwarf_attr(fn, DW_AT_defaulted, &a), &dflt) == 0 &&
+	     dflt == DW_DEFAULTED_in_class))
+		return false;
+	if (n[0] == '~')
+		return true;
+	if (!cn || strcmp(n, cn) || dwarf_child(fn, &p))
 		return false;
 	do {
-		const char *n = dwarf_diename(&c);
+		if (dwarf_tag(&p) != DW_TAG_formal_parameter || dwarf_hasattr(&p, DW_AT_artificial))
+			continue;
+		np++;
+		if (!dv_type_of(&p, &t) || (dwarf_tag(&t) != DW_TAG_reference_type &&
+					    dwarf_tag(&t) != DW_TAG_rvalue_reference_type))
+			continue;
+		tn = dv_type_of(&t, &t) && peel(&t) ? dwarf_diename(&t) : NULL;
+		self += tn && strcmp(tn, cn) == 0;
+	} while (dwarf_siblingof(&p, &p) == 0);
+	return np == 1 && self == 1;
+}
 
-		if (dwarf_tag(&c) == DW_TAG_subprogram && n &&
-		    (n[0] == '~' || (dwarf_diename(t) && strcmp(n, dwarf_diename(t)) == 0)))
+static bool class_type(Dwarf_Die *t)
+{
+	while (peel(t) && dwarf_tag(t) == DW_TAG_array_type)
+		if (!dv_type_of(t, t))
+			return false;
+	return dwarf_tag(t) == DW_TAG_structure_type || dwarf_tag(t) == DW_TAG_class_type ||
+	       dwarf_tag(t) == DW_TAG_union_type;
+}
+
+/*
+ * Whether C++ passes class @t by invisible reference (Itanium C++ ABI: a
+ * non-trivial copy or move constructor or destructor), for compilers that
+ * leave out DW_AT_calling_convention (gcc): a special member of its own,
+ * a virtual function or base, or a member or base that is so.
+ */
+static bool cxx_nontrivial(Dwarf_Die *t, int depth)
+{
+	Dwarf_Die c, mt;
+
+	if (depth > 8 || dwarf_child(t, &c))
+		return depth > 8;
+	do {
+		int tag = dwarf_tag(&c);
+
+		if (dwarf_hasattr(&c, DW_AT_virtuality) ||
+		    (tag == DW_TAG_subprogram && special_member(t, &c)))
+			return true;
+		if ((tag == DW_TAG_member || tag == DW_TAG_inheritance) &&
+		    !dwarf_hasattr(&c, DW_AT_declaration) && dv_type_of(&c, &mt) &&
+		    class_type(&mt) && cxx_nontrivial(&mt, depth + 1))
 			return true;
 	} while (dwarf_siblingof(&c, &c) == 0);
 	return false;
+}
+
+/* Whether aggregate @t is passed by invisible reference. */
+static bool by_reference(Dwarf_Die *t)
+{
+	Dwarf_Attribute at;
+	Dwarf_Word cc = 0;
+
+	if (dwarf_formudata(dwarf_attr(t, DW_AT_calling_convention, &at), &cc) == 0)
+		return cc == DW_CC_pass_by_reference;
+	return dw_is_cxx(t) && dwarf_tag(t) != DW_TAG_array_type && cxx_nontrivial(t, 0);
 }
 
 static void abi_classify(Dwarf_Die *type, struct abi_arg *a)
@@ -211,10 +264,11 @@ static void abi_classify(Dwarf_Die *type, struct abi_arg *a)
 		a->why = "its size is unknown";
 		return;
 	}
-	classify(&t, 0, a, 0);
-	if (!a->why && a->agg && !a->byref && maybe_byref(&t))
-		a->why = "C++ may pass it by reference (it has a constructor or destructor "
-			 "and no DW_AT_calling_convention says which)";
+	tag = dwarf_tag(&t);
+	if (tag == DW_TAG_structure_type || tag == DW_TAG_class_type || tag == DW_TAG_union_type)
+		a->byref = by_reference(&t);
+	if (!a->byref)
+		classify(&t, 0, a, 0);
 	if (a->byref) {
 		a->cls[0] = AC_INT;
 		a->cls[1] = AC_NONE;

@@ -61,24 +61,42 @@ sq q
 EOF2
 }
 
+probes_cxx() {
+	cat <<'EOF2'
+byref k o.x m
+retref k m
+plain p.a p.c k
+Acc::add n w this->total
+EOF2
+}
+
+# truth VARIANT BIN PROBES: add each probe, stream BIN, compare.
+truth() {
+	local v=$1 bin=$2 o=${1##*-}
+	"$UPROBE" del "$G/*" >/dev/null 2>&1
+	while read -r fn args; do
+		run "$UPROBE" add -g "$G" -e "${fn##*:}" "$bin:$fn" $args
+		if [ "$rc" = 0 ]; then continue; fi
+		case $o in
+		O0) fail "$v: add $fn $args: $errout" ;;
+		*) skip "$v: $fn refused: $errout" ;;
+		esac
+	done < <($3)
+	timeout 30 "$UPROBE" --json stream "$G/*" -- sh -c "'$bin' 1 >'$D/prog.out'" \
+		>"$D/events.json" 2>"$D/stream.err"
+	while read -r st what; do
+		if [ "$st" = ok ]; then pass "$v: $what"; else fail "$v: $what"; fi
+	done < <(compare "$v")
+}
+
 for cc in gcc clang; do
 	for o in O0 O2; do
-		v=$cc-$o bin=$D/$cc-$o
-		CC=$cc cc_fixture "$bin" "$FX" -$o || { fail "$v: building"; continue; }
-		"$UPROBE" del "$G/*" >/dev/null 2>&1
-		while read -r fn args; do
-			run "$UPROBE" add -g "$G" "$bin:$fn" $args
-			if [ "$rc" = 0 ]; then continue; fi
-			case $o in
-			O0) fail "$v: add $fn $args: $errout" ;;
-			*) skip "$v: $fn refused: $errout" ;;
-			esac
-		done < <(probes)
-		timeout 30 "$UPROBE" --json stream "$G/*" -- sh -c "'$bin' 1 >'$D/prog.out'" \
-			>"$D/events.json" 2>"$D/stream.err"
-		while read -r st what; do
-			if [ "$st" = ok ]; then pass "$v: $what"; else fail "$v: $what"; fi
-		done < <(compare "$v")
+		CC=$cc cc_fixture "$D/$cc-$o" "$FX" -$o || { fail "$cc-$o: building"; continue; }
+		truth "$cc-$o" "$D/$cc-$o" probes
+		cx=$([ $cc = gcc ] && echo g++ || echo clang++)
+		CC=$cx cc_fixture "$D/$cx-$o" "${FX%.c}.cpp" -$o ||
+			{ fail "$cx-$o: building"; continue; }
+		truth "$cx-$o" "$D/$cx-$o" probes_cxx
 	done
 done
 
