@@ -42,10 +42,11 @@ static const struct argp vars_argp = {
 	vars_options, vars_parse, "PATH:FUNC[:RELLINE]",
 	"List the variables that 'uprobe add' can fetch at a place.\v"
 	"The place is a function (its entry, where 'uprobe add' puts probes "
-	"unless a variable is there only after the prologue), a line of it (FUNC:RELLINE) or a source "
-	"line (FILE:LINE); each copy of an inlined function is a place. Every "
-	"parameter, local and static in scope is listed with its C type and the "
-	"fetch-arg it becomes there, or why it cannot be fetched there and where "
+	"unless a variable is there only after the prologue), a line of it "
+	"(FUNC:RELLINE) or a source line (FILE:LINE); each copy of an inlined "
+	"function is a place. Every parameter, local and static in scope is "
+	"listed with its C type and the fetch-arg it becomes there, or why it "
+	"cannot be fetched there and where "
 	"it can. Needs debug information.\n\n"
 	"Example:\n"
 	"  uprobe vars ./app:parse_request",

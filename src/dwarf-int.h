@@ -7,10 +7,10 @@
  *   dwarf-syms.c	the symbol table: names at addresses, compiler clones
  *   dwarf-names.c	C++ scopes and signatures, type names, matching names
  *   dwarf-walk.c	the one walk over functions; finding a function's copies
- *   dwarf-place.c	places for a target, the prologue
+ *   dwarf-place.c	places for a target; entry or after the prologue
  *   dwarf-lines.c	FILE:LINE, FUNC:RELLINE, resolve_dwarf_lines()
  *   dwarf-list.c	resolve_dwarf_funcs()
- *   resolve-dwvar.c	variables as fetch-args
+ *   dwarf-var*.c	variables as fetch-args (dwarf-var.h)
  */
 #ifndef UPROBE_DWARF_INT_H
 #define UPROBE_DWARF_INT_H
