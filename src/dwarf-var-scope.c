@@ -176,6 +176,14 @@ bool dv_find_var(const struct at *at, const char *name, Dwarf_Die *var)
 		if (dv_scope_is_fn(&at->scopes[i]))
 			break;
 	}
+	if (dv_entry_outer(at, i) && scope_var((Dwarf_Die *)&at->fn, name, var))
+		return true;
 	return scope_var(&at->scopes[at->nscopes - 1], name, var);
+}
+
+bool dv_entry_outer(const struct at *at, int i)
+{
+	return at->have_fn && at->pc == at->entry && i < at->nscopes &&
+	       dwarf_dieoffset(&at->scopes[i]) != dwarf_dieoffset((Dwarf_Die *)&at->fn);
 }
 

@@ -88,6 +88,11 @@ const char *dv_name(Dwarf_Die *var);
 /* Whether @scope closes the variables' scopes: a function or an inlined copy. */
 bool dv_scope_is_fn(Dwarf_Die *scope);
 
+/* Whether the innermost function scope @i at the place is a copy inlined
+ * at the very entry of the function holding it: that function's own
+ * variables are in scope too, since the probe is at its entry. */
+bool dv_entry_outer(const struct at *at, int i);
+
 /* @name in the scopes of the innermost function (or inlined copy) at the
  * place, then in its compile unit. */
 bool dv_find_var(const struct at *at, const char *name, Dwarf_Die *var);

@@ -202,6 +202,8 @@ int resolve_dwarf_vars(struct resolve_dwarf *d, const struct resolve_loc *loc,
 		int tag = dwarf_tag(&at.scopes[i]);
 
 		ret = list_scope(&at, &at.scopes[i], tag == DW_TAG_compile_unit, vs, n, &cap);
+		if (!ret && dv_scope_is_fn(&at.scopes[i]) && dv_entry_outer(&at, i))
+			ret = list_scope(&at, &at.fn, false, vs, n, &cap);
 		if (dv_scope_is_fn(&at.scopes[i]) && i + 1 < at.nscopes)
 			i = at.nscopes - 2;
 	}

@@ -58,6 +58,7 @@ bypair p.lo p.port n
 bytwo n
 vsum n
 sq q
+at_sq x
 EOF2
 }
 
