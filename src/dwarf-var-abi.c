@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <dwarf.h>
 
@@ -112,6 +113,10 @@ static void classify_members(Dwarf_Die *t, Dwarf_Word off, struct abi_arg *a, in
 		    dwarf_formudata(&at, &moff))
 			a->why = "a member's place is computed";
 		if (dwarf_hasattr(&c, DW_AT_bit_size) || dwarf_hasattr(&c, DW_AT_data_bit_offset)) {
+			Dwarf_Word dbo = 0;
+
+			if (dwarf_formudata(dwarf_attr(&c, DW_AT_data_bit_offset, &at), &dbo) == 0)
+				moff += dbo / 8;
 			put(a, off + moff, 1, AC_INT);	/* bitfields are integers */
 			continue;
 		}
@@ -281,7 +286,23 @@ static void abi_classify(Dwarf_Die *type, struct abi_arg *a)
 struct abi_walk {
 	int gpr, sse;
 	int64_t stack;		/* next stack argument, from %sp at the entry */
+	bool split128;		/* the producer splits an __int128 between %r9 and the stack */
 };
+
+/* clang before 18 passed an __int128 that finds one GPR left half in %r9,
+ * half on the stack, against the ABI (LLVM's i128 fix in release 18). */
+static bool splits_int128(Dwarf_Die *die)
+{
+	Dwarf_Die cu;
+	Dwarf_Attribute a;
+	const char *p, *v;
+
+	if (!dwarf_diecu(die, &cu, NULL, NULL))
+		return true;
+	p = dwarf_formstring(dwarf_attr(&cu, DW_AT_producer, &a));
+	v = p ? strstr(p, "clang version ") : NULL;
+	return v && atoi(v + strlen("clang version ")) < 18;
+}
 
 /* Places @a: 0 in registers (@reg the first GPR, or -1), 1 on the stack at @off. */
 static int abi_place(struct abi_walk *w, const struct abi_arg *a, int *reg, int *xmm,
@@ -292,6 +313,8 @@ static int abi_place(struct abi_walk *w, const struct abi_arg *a, int *reg, int 
 
 	*reg = -1;
 	*xmm = -1;
+	if (w->split128 && !a->agg && nint == 2 && w->gpr == 5)
+		return -1;
 	if (a->cls[0] != AC_MEM && w->gpr + nint <= 6 && w->sse + nsse <= 8) {
 		if (nint)
 			*reg = w->gpr;
@@ -319,6 +342,8 @@ static int in_regs(const struct abi_arg *a, int reg, int xmm, struct dv *v, cons
 	if (xmm >= 0)
 		return dw_err(-ENOTSUP, "'%s' is passed in %%xmm%d: the kernel cannot fetch "
 			      "vector registers", name, xmm);
+	if (reg < 0)
+		return dw_err(-ENODATA, "'%s' is empty: the caller passes nothing for it", name);
 	if (a->agg && a->cls[1] != AC_NONE)
 		return dw_err(-ENOTSUP, "'%s' is a struct passed in two registers (%%%s and %%%s): "
 			      "uprobes cannot take its members out of them", name, x86_arg_regs[reg],
@@ -347,10 +372,10 @@ static bool not_standard(const struct at *at, Dwarf_Die *fn)
 
 static int abi_param(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 {
-	struct abi_walk w = { 0, 0, 8 };
 	Dwarf_Die fn = at->fn, c, t;
+	struct abi_walk w = { 0, 0, 8, splits_int128(&fn) };
 	struct abi_arg a;
-	int reg, xmm;
+	int reg, xmm, ret;
 	int64_t off = 0;
 
 	if (not_standard(at, &fn))
@@ -377,7 +402,11 @@ static int abi_param(const struct at *at, Dwarf_Die *var, struct dv *v, const ch
 			return dw_err(-ENOTSUP, "'%s': cannot tell where the ABI passes %s (%s)",
 				      name, dwarf_dieoffset(&c) == dwarf_dieoffset(var) ? "it" :
 				      "a parameter before it", a.why);
-		if (abi_place(&w, &a, &reg, &xmm, &off) == 0) {
+		ret = abi_place(&w, &a, &reg, &xmm, &off);
+		if (ret < 0)
+			return dw_err(-ENOTSUP, "'%s': an __int128 before it finds one register "
+				      "left, which this clang splits against the ABI", name);
+		if (ret == 0) {
 			if (dwarf_dieoffset(&c) == dwarf_dieoffset(var))
 				return in_regs(&a, reg, xmm, v, name);
 		} else if (dwarf_dieoffset(&c) == dwarf_dieoffset(var)) {

@@ -53,6 +53,7 @@ many a g h
 onstack s.x s.z i name
 ret_big k m
 wide after
+wide5 e g
 mixed i c us
 bypair p.lo p.port n
 bytwo n
