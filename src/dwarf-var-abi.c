@@ -286,7 +286,7 @@ static void abi_classify(Dwarf_Die *type, struct abi_arg *a)
 struct abi_walk {
 	int gpr, sse;
 	int64_t stack;		/* next stack argument, from %sp at the entry */
-	bool split128;		/* the producer splits an __int128 between %r9 and the stack */
+	bool split128;		/* an __int128 may be split between %r9 and the stack */
 };
 
 /* clang before 18 passed an __int128 that finds one GPR left half in %r9,
