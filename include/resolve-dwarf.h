@@ -72,15 +72,19 @@ int resolve_dwarf_place(struct resolve_dwarf *d, const char *spec, unsigned int 
 			size_t max, struct resolve_loc **locs, size_t *n);
 
 /**
- * resolve_dwarf_prologue() - when @loc is a function's entry and that
- * function keeps its parameters in its frame (code built without
- * optimization), move @loc after the prologue, where they have been stored;
- * as perf probe and gdb do. Optimized code stays at the entry, where the
- * parameters are still in their registers.
+ * resolve_dwarf_prologue() - where a probe at a function's entry @loc that
+ * fetches @args (@nargs fetch-args as typed; those that name no variable
+ * are ignored) goes. It stays at the entry, where it sees every call and
+ * parameters are read where the caller passed them, when every variable in
+ * @args can be fetched there. Otherwise (a local, a parameter the entry
+ * cannot give) @loc moves to the end of the prologue as
+ * dwarf_entry_breakpoints() finds it, if everything can be fetched there;
+ * else it stays, and resolve_dwarf_args() says why at the entry.
  *
  * Return: 0 (@loc moved or not), -ENOENT (no function there).
  */
-int resolve_dwarf_prologue(struct resolve_dwarf *d, struct resolve_loc *loc);
+int resolve_dwarf_prologue(struct resolve_dwarf *d, struct resolve_loc *loc,
+			   char *const *args, size_t nargs);
 
 /**
  * resolve_dwarf_args() - translate the fetch-arg @arg, as typed

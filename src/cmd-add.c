@@ -381,11 +381,11 @@ int add_places(struct add_opts *o, struct add_run *r)
 		resolve_failed(o, ret);
 		return EXIT_FAIL;
 	}
-	/* variables at a function are read after its prologue, as gdb does */
+	/* at the entry, or after the prologue where a variable needs it */
 	o->at_entry = !t->raw && !t->add && !(t->symbol && resolve_dwarf_is_line(t->symbol));
 	if (o->dw && o->at_entry && !(o->ret || t->is_return) && dwarf_args(o, false))
 		for (i = 0; i < r->nlocs; i++)
-			resolve_dwarf_prologue(o->dw, &r->locs[i]);
+			resolve_dwarf_prologue(o->dw, &r->locs[i], o->args, o->nargs);
 	for (i = 0; i < r->nlocs; i++)
 		if (r->locs[i].ifunc && !t->glob)
 			warn("'%s' is an IFUNC: this probes its resolver, which runs "

@@ -42,11 +42,12 @@ static error_t vars_parse(int key, char *arg, struct argp_state *state)
 static const struct argp vars_argp = {
 	vars_options, vars_parse, "PATH:FUNC[:RELLINE]",
 	"List the variables that 'uprobe add' can fetch at a place.\v"
-	"The place is a function (after its prologue, where 'uprobe add' puts "
-	"probes that fetch variables), a line of it (FUNC:RELLINE) or a source "
-	"line (FILE:LINE); each copy of an inlined function is a place. Every "
-	"parameter, local and static in scope is listed with its C type and the "
-	"fetch-arg it becomes there, or why it cannot be fetched there and where "
+	"The place is a function (its entry, where 'uprobe add' puts probes "
+	"unless a variable is there only after the prologue), a line of it "
+	"(FUNC:RELLINE) or a source line (FILE:LINE); each copy of an inlined "
+	"function is a place. Every parameter, local and static in scope is "
+	"listed with its C type and the fetch-arg it becomes there, or why it "
+	"cannot be fetched there and where "
 	"it can. Needs debug information.\n\n"
 	"Example:\n"
 	"  uprobe vars ./app:parse_request",
@@ -123,7 +124,7 @@ static void print_places(const struct resolve_loc *locs, const struct place_vars
 }
 
 /* The variables at each of @n places into *@pvp (freed by places_free()). */
-static int find_vars(struct resolve_dwarf *d, const char *spec, struct resolve_loc *locs,
+static int find_vars(struct resolve_dwarf *d, struct resolve_loc *locs,
 		     size_t n, struct place_vars **pvp)
 {
 	struct place_vars *pv = calloc(n ? n : 1, sizeof(*pv));
@@ -133,11 +134,8 @@ static int find_vars(struct resolve_dwarf *d, const char *spec, struct resolve_l
 	*pvp = pv;
 	if (!pv)
 		return -ENOMEM;
-	for (i = 0; i < n && !ret; i++) {
-		if (!resolve_dwarf_is_line(spec))
-			resolve_dwarf_prologue(d, &locs[i]);
+	for (i = 0; i < n && !ret; i++)
 		ret = resolve_dwarf_vars(d, &locs[i], &pv[i].vs, &pv[i].n);
-	}
 	return ret;
 }
 
@@ -175,7 +173,7 @@ int cmd_vars(int argc, char **argv)
 		err("'%s': %s", o.target.v[0], resolve_dwarf_errmsg());
 		goto out_free;
 	}
-	ret = find_vars(d, spec, locs, n, &pv);
+	ret = find_vars(d, locs, n, &pv);
 	if (ret == -ENOMEM) {
 		err_errno(ret, "'%s'", o.target.v[0]);
 		goto out_free;

@@ -7,10 +7,10 @@
  *   dwarf-syms.c	the symbol table: names at addresses, compiler clones
  *   dwarf-names.c	C++ scopes and signatures, type names, matching names
  *   dwarf-walk.c	the one walk over functions; finding a function's copies
- *   dwarf-place.c	places for a target, the prologue
+ *   dwarf-place.c	places for a target; entry or after the prologue
  *   dwarf-lines.c	FILE:LINE, FUNC:RELLINE, resolve_dwarf_lines()
  *   dwarf-list.c	resolve_dwarf_funcs()
- *   resolve-dwvar.c	variables as fetch-args
+ *   dwarf-var*.c	variables as fetch-args (dwarf-var.h)
  */
 #ifndef UPROBE_DWARF_INT_H
 #define UPROBE_DWARF_INT_H
@@ -150,14 +150,6 @@ void dw_origin(Dwarf_Die *die, Dwarf_Die *out);
 /* The DIE offset of dw_origin(@die): one id for a function and its copies. */
 Dwarf_Off dw_origin_off(Dwarf_Die *die);
 
-/*
- * dwarf_getscopes(), but also for functions defined inside a namespace or
- * class (clang's C++), which libdw does not look into: the scopes holding
- * DWARF address @pc, innermost first; caller frees *@scopes. Returns how
- * many, or <= 0.
- */
-int dw_getscopes(struct resolve_dwarf *d, Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die **scopes);
-
 /* "ns::Klass::method" (C++) or the plain name; caller frees. */
 char *dw_qualname(struct resolve_dwarf *d, Dwarf_Die *die);
 
@@ -223,13 +215,18 @@ void dw_find_free(struct dw_find *f);
 int dw_sites_to_locs(struct resolve_dwarf *d, const struct dw_site *s, size_t n,
 		     unsigned int flags, struct resolve_loc **locs, size_t *nout);
 
+/* Where the prologue of @fn (entry @entry) ends, as dwarf_entry_breakpoints()
+ * says: the first breakpoint past the entry. -ENOENT when there is none. */
+int dw_after_prologue(struct resolve_dwarf *d, Dwarf_Die *fn, Dwarf_Addr entry,
+		      Dwarf_Addr *pc);
+
 /* "FILE:LINE" and "FUNC:RELLINE" targets of resolve_dwarf_place(). */
 int dw_place_file_line(struct resolve_dwarf *d, const char *file, int line, size_t max,
 		       struct resolve_loc **locs, size_t *n);
 int dw_place_rel_line(struct resolve_dwarf *d, const char *func, int rel, unsigned int flags,
 		      size_t max, struct resolve_loc **locs, size_t *n);
 
-/* --- resolve-dwvar.c: variables ------------------------------------------ */
+/* --- dwarf-var-loc.c: variables ------------------------------------------ */
 
 /* The CFA rule at @pc: CFA = %reg + off. */
 int dw_cfa(struct resolve_dwarf *d, Dwarf_Addr pc, int *reg, int64_t *off);

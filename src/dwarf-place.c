@@ -14,38 +14,58 @@
 #include "dwarf-int.h"
 #include "util.h"
 
+/* Symbol and offset of @pc into @l; -ENOMEM. */
+static int loc_symbol(struct resolve_dwarf *d, Dwarf_Addr pc, struct resolve_loc *l)
+{
+	GElf_Addr off = 0;
+	GElf_Sym sym;
+	const char *name;
+
+	name = dwfl_module_addrinfo(d->mod, pc + d->dwbias, &off, &sym, NULL, NULL, NULL);
+	l->symbol = name ? strdup(name) : NULL;
+	l->add = off;
+	return name && !l->symbol ? -ENOMEM : 0;
+}
+
 int dw_sites_to_locs(struct resolve_dwarf *d, const struct dw_site *s, size_t n,
 		     unsigned int flags, struct resolve_loc **locs, size_t *nout)
 {
-	size_t i, k = 0;
+	size_t i, k = 0, inl = 0, unmapped = 0;
 
+	*nout = 0;
 	*locs = calloc(n ? n : 1, sizeof(**locs));
 	if (!*locs)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct resolve_loc *l = &(*locs)[k];
-		GElf_Addr off = 0;
-		GElf_Sym sym;
-		const char *name;
 
-		if (s[i].inlined && (flags & RESOLVE_DWARF_RETURN))
+		if (s[i].inlined && (flags & RESOLVE_DWARF_RETURN)) {
+			inl++;
 			continue;
+		}
 		l->addr = dw_to_vaddr(d, s[i].pc);
-		if (dw_vaddr_offset(d, l->addr, &l->offset))
+		if (dw_vaddr_offset(d, l->addr, &l->offset)) {
+			unmapped++;
 			continue;
-		name = dwfl_module_addrinfo(d->mod, s[i].pc + d->dwbias, &off, &sym,
-					    NULL, NULL, NULL);
-		l->symbol = name ? strdup(name) : NULL;
-		l->add = off;
-		if (name && !l->symbol) {
+		}
+		if (loc_symbol(d, s[i].pc, l)) {
 			resolve_locs_free(*locs, k);
 			*locs = NULL;
 			return -ENOMEM;
 		}
 		k++;
 	}
-	*nout = k;
-	return 0;
+	if (k) {
+		*nout = k;
+		return 0;
+	}
+	free(*locs);
+	*locs = NULL;
+	if (unmapped)
+		return dw_err(-ENOENT, "its code (%#" PRIx64 ") is in no loaded segment of the "
+			      "file: the debug information does not match it", dw_to_vaddr(d, s[0].pc));
+	return dw_err(-ENOENT, "%s", inl ? "it is only inlined: a return probe needs a function "
+		      "that is called" : "it has no code");
 }
 
 static int cmp_site(const void *a, const void *b)
@@ -68,12 +88,12 @@ static int place_function(struct resolve_dwarf *d, const char *spec, unsigned in
 	if (!ret) {
 		qsort(f.sites, f.nsites, sizeof(*f.sites), cmp_site);
 		ret = dw_sites_to_locs(d, f.sites, f.nsites, flags, locs, n);
-	}
-	if (!ret && !*n) {
-		free(*locs);
-		*locs = NULL;
-		ret = dw_err(-ENOENT, "'%s' is only inlined: a return probe needs "
-			     "a function that is called", spec);
+		if (ret == -ENOENT) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", resolve_dwarf_errmsg());
+			ret = dw_err(-ENOENT, "'%s': %s", spec, why);
+		}
 	}
 	dw_find_free(&f);
 	return ret;
@@ -154,97 +174,61 @@ int resolve_dwarf_place(struct resolve_dwarf *d, const char *spec, unsigned int 
 
 /* --- the prologue -------------------------------------------------------- */
 
-/*
- * Whether @fn's variables are only right after its prologue: unoptimized
- * code keeps them in its frame (single frame-based locations, no location
- * lists), and clang describes stack slots against a frame base of %rsp as
- * it is after the prologue, even in optimized code.
- */
-static bool frame_based(Dwarf_Die *fn)
+int dw_after_prologue(struct resolve_dwarf *d, Dwarf_Die *fn, Dwarf_Addr entry,
+		      Dwarf_Addr *pc)
 {
-	Dwarf_Attribute a;
-	Dwarf_Op *ops;
-	size_t nops;
-	Dwarf_Die c;
-	bool fb = false, lists = false, cfa = true;
+	Dwarf_Addr *bk = NULL;
+	int n = dwarf_entry_breakpoints(fn, &bk), i, ret = -ENOENT;
 
-	if (dwarf_attr(fn, DW_AT_frame_base, &a) && dwarf_getlocation(&a, &ops, &nops) == 0 &&
-	    nops && ops[0].atom != DW_OP_call_frame_cfa)
-		cfa = false;
-	if (dwarf_child(fn, &c))
-		return false;
-	do {
-		int tag = dwarf_tag(&c);
-
-		if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable)
-			continue;
-		if (!dwarf_attr(&c, DW_AT_location, &a))
-			continue;
-		if (dwarf_whatform(&a) != DW_FORM_exprloc && dwarf_whatform(&a) != DW_FORM_block1) {
-			lists = true;
-			continue;
+	(void)d;
+	for (i = 0; i < n; i++)
+		if (bk[i] > entry) {
+			*pc = bk[i];
+			ret = 0;
+			break;
 		}
-		if (dwarf_getlocation(&a, &ops, &nops) == 0 && nops &&
-		    (ops[0].atom == DW_OP_fbreg || ops[0].atom == DW_OP_breg6))
-			fb = true;
-	} while (dwarf_siblingof(&c, &c) == 0);
-	return fb && (!lists || !cfa);
+	free(bk);
+	return ret;
 }
 
-/* Where the prologue ends: the line table's prologue_end mark, else the
- * first statement on a line after the function's first line. */
-static int prologue_end(Dwarf_Die *cu, Dwarf_Die *fn, Dwarf_Addr entry, Dwarf_Addr *out)
+/* Whether every variable in @args can be fetched at @loc. */
+static bool args_ok(struct resolve_dwarf *d, const struct resolve_loc *loc,
+		    char *const *args, size_t nargs)
 {
-	Dwarf_Addr hi = 0, cand = 0;
-	Dwarf_Lines *lines;
-	size_t nl, i;
-	int first = -1;
+	char **out;
+	size_t i, n;
 
-	if (dwarf_highpc(fn, &hi) || dwarf_getsrclines(cu, &lines, &nl))
-		return -ENOENT;
-	for (i = 0; i < nl; i++) {
-		Dwarf_Line *l = dwarf_onesrcline(lines, i);
-		bool pe = false, stmt = false;
-		Dwarf_Addr pc;
-		int ln = 0;
-
-		dwarf_lineaddr(l, &pc);
-		if (pc < entry || pc >= hi)
+	for (i = 0; i < nargs; i++) {
+		if (!resolve_dwarf_is_expr(args[i], false))
 			continue;
-		dwarf_lineno(l, &ln);
-		dwarf_lineprologueend(l, &pe);
-		dwarf_linebeginstatement(l, &stmt);
-		if (pe && pc > entry) {
-			*out = pc;
-			return 0;
-		}
-		if (pc == entry && first < 0)
-			first = ln;
-		else if (first >= 0 && stmt && ln != first && pc > entry && !cand)
-			cand = pc;
+		if (resolve_dwarf_args(d, loc, false, args[i], &out, &n))
+			return false;
+		resolve_dwarf_args_free(out, n);
 	}
-	if (!cand)
-		return -ENOENT;
-	*out = cand;
-	return 0;
+	return true;
 }
 
-int resolve_dwarf_prologue(struct resolve_dwarf *d, struct resolve_loc *loc)
+int resolve_dwarf_prologue(struct resolve_dwarf *d, struct resolve_loc *loc,
+			   char *const *args, size_t nargs)
 {
 	Dwarf_Addr pc = dw_from_vaddr(d, loc->addr), entry, after;
+	struct resolve_loc moved = *loc;
 	Dwarf_Die cu, fn;
-	uint64_t off;
 
 	dw_clear_err();
 	if (dw_func_at(d, pc, &cu, &fn) || dw_entry(&fn, &entry))
 		return dw_err(-ENOENT, "no function at %#" PRIx64 " in the debug information",
 			      loc->addr);
-	if (entry != pc || !frame_based(&fn) || prologue_end(&cu, &fn, entry, &after))
+	if (entry != pc || args_ok(d, loc, args, nargs) ||
+	    dw_after_prologue(d, &fn, entry, &after)) {
+		dw_clear_err();
 		return 0;
-	if (dw_vaddr_offset(d, dw_to_vaddr(d, after), &off))
-		return 0;
-	loc->add += after - pc;
-	loc->addr = dw_to_vaddr(d, after);
-	loc->offset = off;
+	}
+	moved.addr = dw_to_vaddr(d, after);
+	moved.add += after - pc;
+	if (dw_vaddr_offset(d, moved.addr, &moved.offset) == 0 &&
+	    args_ok(d, &moved, args, nargs))
+		*loc = moved;
+	dw_clear_err();
 	return 0;
 }

@@ -98,6 +98,44 @@ static int read_ident(const char **p, char *buf, size_t len, const char *all)
 	return 0;
 }
 
+/*
+ * Member @mem at byte @off of a struct held whole in one register: the
+ * member at offset 0 is the register's low bits, as its type truncates it;
+ * one further up only as an unsigned bitfield of the register, since the
+ * kernel shifts a bitfield out but does not sign-extend it.
+ */
+static int reg_member(struct dv *v, Dwarf_Die *mem, int64_t off, const char *path,
+		      const char *m)
+{
+	Dwarf_Word size = 0, enc = DW_ATE_signed;
+	Dwarf_Attribute a;
+	Dwarf_Die mt;
+	int tag;
+
+	v->typed = dv_type_of(mem, &v->type);
+	if (!v->typed || dwarf_peel_type(&v->type, &mt) || dwarf_aggregate_size(&mt, &size) ||
+	    dwarf_hasattr(mem, DW_AT_bit_size))
+		return dw_err(-ENOTSUP, "'%s' is in a register here: its member '%s' is not a "
+			      "plain value uprobes can take out of it", path, m);
+	if (off < 0 || off + (int64_t)size > 8)
+		return dw_err(-ENOTSUP, "'%s' is in a register here, and '%s' lies beyond it",
+			      path, m);
+	if (off == 0)
+		return 0;
+	tag = dwarf_tag(&mt);
+	if (tag == DW_TAG_base_type)
+		dwarf_formudata(dwarf_attr(&mt, DW_AT_encoding, &a), &enc);
+	if (tag != DW_TAG_pointer_type && enc != DW_ATE_unsigned && enc != DW_ATE_unsigned_char &&
+	    enc != DW_ATE_boolean)
+		return dw_err(-ENOTSUP, "'%s.%s' is bits %d..%d of %s: uprobes can shift it out "
+			      "of the register but not sign-extend it", path, m, (int)off * 8,
+			      (int)(off + (int64_t)size) * 8 - 1, v->base);
+	v->bf_size = (int)size * 8;
+	v->bf_off = (int)off * 8;
+	v->bf_cont = 64;
+	return 0;
+}
+
 static int apply_member(const struct at *at, struct dv *v, const char *m, bool arrow,
 			const char *path)
 {
@@ -129,6 +167,8 @@ static int apply_member(const struct at *at, struct dv *v, const char *m, bool a
 		return dw_err(-ENOENT, "'%s' has no member '%s'%s%s", path, m,
 			      list[0] ? "; its members: " : "", list);
 	}
+	if (v->kind == DV_VAL && v->base[0] == '%' && !v->bf_size)
+		return reg_member(v, &mem, off, path, m);
 	if (v->kind != DV_MEM && v->kind != DV_ABS)
 		return dw_err(-ENOTSUP, "'%s' lives in registers here, not in memory: "
 			      "its members cannot be fetched one by one", path);
@@ -270,12 +310,15 @@ static int fetch_type(const struct at *at, const struct dv *v, Dwarf_Die *t, int
 		snprintf(type, len, "%s", utype);
 		return 0;
 	}
+	if (utype[0] && v->bf_cont)
+		return dw_err(-ENOTSUP, "'%s' is a part of a register: give it no type", path);
 	if (utype[0]) {
 		snprintf(type, len, "%s", utype);
 		return 0;
 	}
 	if (v->bf_size) {
-		snprintf(type, len, "b%d@%d/%d", v->bf_size, v->bf_off, dwarf_bytesize(t) * 8);
+		snprintf(type, len, "b%d@%d/%d", v->bf_size, v->bf_off,
+			 v->bf_cont ? v->bf_cont : dwarf_bytesize(t) * 8);
 		return 0;
 	}
 	if (tag == DW_TAG_array_type) {

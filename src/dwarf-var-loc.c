@@ -299,7 +299,13 @@ static int ops_fbreg(const struct at *at, const Dwarf_Op *ops, size_t n, struct 
 			      "(arithmetic uprobes cannot do)", name);
 	if (frame_base(at, fb, sizeof(fb), &fboff))
 		return -ENOTSUP;
-	set_mem(v, fb, fboff + (int64_t)ops[0].number);
+	/* the operand is from the file: a wrapped sum would be a wrong place */
+	if (__builtin_add_overflow(fboff, (int64_t)ops[0].number, &fboff) ||
+	    fboff < -(1ll << 31) || fboff >= (1ll << 31))
+		return dw_err(-ENOTSUP, "'%s' is at a frame offset of %" PRId64 " beyond any "
+			      "stack frame: the debug information is damaged", name,
+			      (int64_t)ops[0].number);
+	set_mem(v, fb, fboff);
 	return 0;
 }
 
@@ -439,7 +445,7 @@ static int not_live(const struct at *at, Dwarf_Attribute *attr, const char *name
 	do {
 		off = dwarf_getlocations(attr, off, &base, &start, &end, &expr, &len);
 		more = off > 0;
-		if (more && !len)
+		if (more && (!len || start == end))
 			continue;
 		if (more && hi && start == hi) {
 			hi = end;	/* adjacent: one range */
@@ -460,6 +466,26 @@ static int not_live(const struct at *at, Dwarf_Attribute *attr, const char *name
 		return dw_err(-ENODATA, "'%s' is optimized out at %s", name, here);
 	return dw_err(-ENODATA, "'%s' is not available at %s; it is at %s%s", name, here, msg,
 		      k > 6 ? ", ..." : "");
+}
+
+/*
+ * gcc describes a value that is somewhere only at one instant as an empty
+ * range [pc, pc) told apart by location views (a parameter of an inlined
+ * copy at its entry, often): no instruction runs between the views of one
+ * address, so at the entry of the function or copy that is the value.
+ */
+static int empty_at_entry(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op **ops,
+			  size_t *nops)
+{
+	Dwarf_Addr base, start, end;
+	ptrdiff_t off = 0;
+
+	if (!at->at_site && !(at->have_fn && at->pc == at->entry))
+		return 0;
+	while ((off = dwarf_getlocations(attr, off, &base, &start, &end, ops, nops)) > 0)
+		if (start == at->pc && end == at->pc && *nops)
+			return 1;
+	return 0;
 }
 
 static int sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr)
@@ -492,9 +518,14 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 	memset(v, 0, sizeof(*v));
 	v->typed = dv_type_of(var, &v->type);
 	if (dwarf_attr(var, DW_AT_location, &a)) {
+		nl = dv_at_entry(at, var, &a, v, name);
+		if (nl <= 0)
+			return nl;
 		nl = dwarf_getlocation_addr(&a, at->pc, &ops, &nops, 1);
 		if (nl < 0)
 			return dw_err(-ENOTSUP, "'%s': %s", name, dwarf_errmsg(-1));
+		if (nl == 0)
+			nl = empty_at_entry(at, &a, &ops, &nops);
 		if (nl == 0)
 			return not_live(at, &a, name);
 		return ops_to_dv(at, &a, ops, nops, v, name);
@@ -511,33 +542,7 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 		      name);
 }
 
-/* --- the place ----------------------------------------------------------- */
-
-int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_return,
-	       struct at *at)
-{
-
-	memset(at, 0, sizeof(*at));
-	at->d = d;
-	at->loc = loc;
-	at->is_return = is_return;
-	at->pc = dw_from_vaddr(d, loc->addr);
-	if (!dw_addrdie(d, at->pc, &at->cu))
-		return dw_err(-ENOENT, "no debug information for the code at %#" PRIx64
-			      " (%s+%" PRIu64 ")", loc->addr, loc->symbol ? loc->symbol : "?",
-			      loc->add);
-	at->nscopes = dw_getscopes(d, &at->cu, at->pc, &at->scopes);
-	if (at->nscopes < 0)
-		at->nscopes = 0;
-	if (dw_func_at(d, at->pc, &at->cu, &at->fn) == 0)
-		at->have_fn = dw_entry(&at->fn, &at->entry) == 0;
-	return 0;
-}
-
-void dv_at_free(struct at *at)
-{
-	free(at->scopes);
-}
+/* --- names ------------------------------------------------------------ */
 
 int dv_lookup(const struct at *at, const char *name, struct dv *v)
 {
@@ -545,8 +550,7 @@ int dv_lookup(const struct at *at, const char *name, struct dv *v)
 	uint64_t vaddr;
 	char lab[160];
 
-	if (at->nscopes && dwarf_getscopevar(at->scopes, at->nscopes, name, 0, NULL, 0, 0,
-					     &var) >= 0)
+	if (at->nscopes && dv_find_var(at, name, &var))
 		return dv_var(at, &var, v, name);
 	if (sym_object(at->d, name, &vaddr) == 0) {
 		memset(v, 0, sizeof(*v));

@@ -36,6 +36,7 @@ struct dv {
 	Dwarf_Die type;
 	bool typed;
 	int bf_size, bf_off;	/* bitfield: width and offset from bit 0 */
+	int bf_cont;		/* its container's bits, when not its type's (a register) */
 };
 
 /* What a translation needs to know about the place. */
@@ -49,6 +50,8 @@ struct at {
 	Dwarf_Die fn;		/* the out-of-line function holding @pc */
 	bool have_fn;
 	Dwarf_Addr entry;	/* its entry */
+	bool at_site;		/* @pc is the entry of inlined copy @site */
+	Dwarf_Die site;
 	bool is_return;
 };
 
@@ -60,7 +63,7 @@ struct expr {
 	char body[256];		/* the expression */
 };
 
-/* --- dwarf-var-loc.c: places and locations ------------------------------ */
+/* --- dwarf-var-scope.c, dwarf-var-loc.c: places and locations ------------ */
 
 /* Fills @at for the probe at @loc; once it succeeds, dv_at_free() frees it. */
 int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_return,
@@ -79,8 +82,33 @@ int dv_deref(const struct at *at, struct dv *v, int64_t off);
 /* @var (a variable or parameter DIE) at the place -> @v. */
 int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name);
 
+/* The name of @var, through DW_AT_abstract_origin (inlined copies). */
+const char *dv_name(Dwarf_Die *var);
+
+/* Whether @scope closes the variables' scopes: a function or an inlined copy. */
+bool dv_scope_is_fn(Dwarf_Die *scope);
+
+/* Whether the innermost function scope @i at the place is a copy inlined
+ * at the very entry of the function holding it: that function's own
+ * variables are in scope too, since the probe is at its entry. */
+bool dv_entry_outer(const struct at *at, int i);
+
+/* @name in the scopes of the innermost function (or inlined copy) at the
+ * place, then in its compile unit. */
+bool dv_find_var(const struct at *at, const char *name, Dwarf_Die *var);
+
 /* Variable @name in scope at the place, or a global of that name -> @v. */
 int dv_lookup(const struct at *at, const char *name, struct dv *v);
+
+/* --- dwarf-var-abi.c: parameters at the entry --------------------------- */
+
+/*
+ * @var at the entry of the function, when its location @loc is a slot in
+ * the frame (unoptimized code): a parameter where the ABI passes it, or why
+ * not; a local is not there yet. 1 when @loc is good at the place as it is.
+ */
+int dv_at_entry(const struct at *at, Dwarf_Die *var, Dwarf_Attribute *loc, struct dv *v,
+		const char *name);
 
 /* --- dwarf-var-type.c: C types ------------------------------------------ */
 

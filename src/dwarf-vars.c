@@ -50,7 +50,7 @@ static int params(const struct at *at, const struct expr *e, char ***out, size_t
 	if (!innermost_fn(at, &fn) || dwarf_child(&fn, &c))
 		return dw_err(-ENOENT, "no parameters here");
 	do {
-		const char *name = dwarf_diename(&c);
+		const char *name = dv_name(&c);
 
 		if (dwarf_tag(&c) != DW_TAG_formal_parameter || !name)
 			continue;
@@ -126,7 +126,7 @@ void resolve_dwarf_args_free(char **args, size_t n)
 static int list_var(const struct at *at, Dwarf_Die *var, bool global,
 		    struct resolve_dwarf_var **vs, size_t *n, size_t *cap)
 {
-	const char *name = dwarf_diename(var);
+	const char *name = dv_name(var);
 	struct resolve_dwarf_var *r;
 	char fetch[400];
 	Dwarf_Die t;
@@ -197,10 +197,15 @@ int resolve_dwarf_vars(struct resolve_dwarf *d, const struct resolve_loc *loc,
 	ret = dv_at_init(d, loc, false, &at);
 	if (ret)
 		return ret;
+	/* the innermost function's (or inlined copy's) scopes, then its CU's */
 	for (i = 0; !ret && i < at.nscopes; i++) {
 		int tag = dwarf_tag(&at.scopes[i]);
 
 		ret = list_scope(&at, &at.scopes[i], tag == DW_TAG_compile_unit, vs, n, &cap);
+		if (!ret && dv_scope_is_fn(&at.scopes[i]) && dv_entry_outer(&at, i))
+			ret = list_scope(&at, &at.fn, false, vs, n, &cap);
+		if (dv_scope_is_fn(&at.scopes[i]) && i + 1 < at.nscopes)
+			i = at.nscopes - 2;
 	}
 	dv_at_free(&at);
 	if (ret) {

@@ -90,6 +90,9 @@ static int setup(void **state)
 	sh("objcopy --only-keep-debug '%s' '%s' && objcopy --strip-all "
 	   "--add-gnu-debuglink='%s' '%s' '%s'", bin("O2"), bin("stripped.debug"),
 	   bin("stripped.debug"), bin("O2"), bin("stripped"));
+	sh("gcc -g -O0 -S -o '%s' " FX "/dwarf-bad.c && python3 " FX "/dwarf-bad.py '%s' '%s' && "
+	   "gcc -g -o '%s' '%s'", bin("bad.s"), bin("bad.s"), bin("bad2.s"), bin("bad"),
+	   bin("bad2.s"));
 	return 0;
 }
 
@@ -99,7 +102,7 @@ static int fetch(const char *file, const char *spec, bool prologue, bool ret,
 {
 	struct resolve_dwarf *d = resolve_dwarf_open(file);
 	struct resolve_loc *locs = NULL;
-	char **args = NULL;
+	char **args = NULL, *arg_cp = (char *)arg;
 	size_t n = 0, na = 0;
 	int r;
 
@@ -108,7 +111,7 @@ static int fetch(const char *file, const char *spec, bool prologue, bool ret,
 	assert_int_equal(r, 0);
 	assert_true(n >= 1);
 	if (prologue)
-		assert_int_equal(resolve_dwarf_prologue(d, &locs[0]), 0);
+		assert_int_equal(resolve_dwarf_prologue(d, &locs[0], &arg_cp, 1), 0);
 	r = resolve_dwarf_args(d, &locs[0], ret, arg, &args, &na);
 	buf[0] = '\0';
 	if (!r) {
@@ -186,8 +189,15 @@ static void test_prologue_slots(void **state)
 				"sed -E 's/.*-0x([0-9a-f]+).*/\\1/'", bin("O0"), i + 1);
 		assert_true(sscanf(line, "%x", &slot) == 1);
 		snprintf(want, sizeof(want), "%s=-%u(%%bp):%s", names[i], slot, types[i]);
+		/* in the body, past the prologue: the slots it stored them in */
+		expect_fetch(bin("O0"), "ints:3", false, names[i], want);
+		/* at the entry, where every call is seen, the ABI's registers */
+		snprintf(want, sizeof(want), "%s=%%%s:%s", names[i],
+			 (const char *[]){ "di", "si", "dx", "cx", "r8", "r9" }[i], types[i]);
 		expect_fetch(bin("O0"), "ints", true, names[i], want);
 	}
+	expect_fetch(bin("O0"), "ints", true, "g", "g=+8(%sp):s64");
+	expect_fetch(bin("O0"), "ints", true, "h", "h=+16(%sp):u64");
 }
 
 /* Members, nesting, arrays, bitfields: offsets as the compiler lays them out. */
@@ -536,12 +546,44 @@ static void test_library_globals(void **state)
 	assert_true(strncmp(got, "lib_counter=@+0x", 16) == 0);
 }
 
+/* DWARF that lies (tests/fixtures/dwarf-bad.py): refused with the reason,
+ * never a wrapped frame offset, nothing leaked. */
+static void test_damaged(void **state)
+{
+	struct resolve_dwarf *d = resolve_dwarf_open(bin("bad"));
+	struct resolve_loc *locs = NULL;
+	char **args = NULL;
+	size_t n = 7, na = 0;
+
+	assert_non_null(d);
+	assert_int_equal(resolve_dwarf_place(d, "nowhere", 0, 16, &locs, &n), -ENOENT);
+	assert_null(locs);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(resolve_dwarf_errmsg(), "in no loaded segment"));
+	assert_int_equal(resolve_dwarf_place(d, "shifted", 0, 16, &locs, &n), 0);
+	assert_int_equal(n, 1);
+	/* at the entry: where the ABI passes it */
+	assert_int_equal(resolve_dwarf_args(d, &locs[0], false, "k", &args, &na), 0);
+	assert_string_equal(args[0], "k=%di:s32");
+	resolve_dwarf_args_free(args, na);
+	/* past push %rbp; mov %rsp,%rbp: the damaged slot */
+	locs[0].addr += 4;
+	locs[0].offset += 4;
+	locs[0].add += 4;
+	assert_int_equal(resolve_dwarf_args(d, &locs[0], false, "k", &args, &na), -ENOTSUP);
+	assert_null(args);
+	assert_non_null(strstr(resolve_dwarf_errmsg(), "beyond any stack frame"));
+	resolve_locs_free(locs, n);
+	resolve_dwarf_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_is_expr),
 		cmocka_unit_test(test_abi_registers),
 		cmocka_unit_test(test_prologue_slots),
+		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_members),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_retval_and_params),
