@@ -183,41 +183,6 @@ out_free:
 	return ret;
 }
 
-int tfs_add(struct probe *const *probes, size_t n, size_t *failed)
-{
-	bool *created = calloc(n ? n : 1, sizeof(*created));
-	size_t i, j;
-	int ret = 0;
-
-	if (!created)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		char *line = probe_format(probes[i]);
-
-		if (!line) {
-			ret = -errno;
-			break;
-		}
-		created[i] = !tfs_event_exists(tfs_group(probes[i]), probes[i]->event);
-		ret = tfs_append(line);
-		free(line);
-		if (ret)
-			break;
-	}
-	if (ret) {
-		int err = errno;
-
-		*failed = i;
-		/* all or nothing: take back the events this batch created */
-		for (j = i; j-- > 0;)
-			if (created[j])
-				tfs_remove(tfs_group(probes[j]), probes[j]->event);
-		errno = err;
-	}
-	free(created);
-	return ret;
-}
-
 static int disable_in(const char *name, void *ctx)
 {
 	const char *const *ge = ctx;

@@ -1,0 +1,105 @@
+#!/bin/bash
+# Live tests of issue 8: a batch is whole or absent, under signals and
+# concurrent adds; forms the kernel takes; removal that spares others.
+source "$(dirname "$0")/lib.sh"
+need_tracefs
+
+# fixture_many OUT N: a program of N functions f1..fN, built once
+fixture_many() {
+	local out=$1 n=$2 i
+	[ -x "$out" ] && return 0
+	{
+		for i in $(seq 1 "$n"); do
+			echo "__attribute__((noinline)) int f$i(int x) { return x + $i; }"
+		done
+		echo 'int main(int c, char **v) { int s = 0;'
+		for i in $(seq 1 "$n"); do echo "s += f$i(c);"; done
+		echo 'return s & 1; }'
+	} > "$out.c" && "${CC:-gcc}" -g -O1 -o "$out" "$out.c"
+}
+count() { grep -c "^[pr]:$1/" "$TRACEFS/uprobe_events"; }
+
+# --- a signal during a batch: all or none -------------------------------
+MANY=$OUT/safe-many
+fixture_many "$MANY" 500 || { fail "build fixture"; finish; exit 1; }
+new_group G
+ALL=$("$UPROBE" add -n -g "$G" --max-probes 600 "$MANY:f*" | grep -c "^p:")
+for sig in INT TERM HUP; do
+	mid=0
+	for try in 1 2 3 4 5 6 7 8; do
+		# a background job starts with SIGINT ignored; undo that
+		env --default-signal=INT "$UPROBE" add -g "$G" --max-probes 600 "$MANY:f*" >/dev/null 2>"$OUT/safe-err" &
+		pid=$!
+		# the signal once the first probe is in: mid-batch, unless it ends first
+		while ! grep -q "^p:$G/" "$TRACEFS/uprobe_events" && kill -0 $pid 2>/dev/null; do :; done
+		kill -"$sig" $pid 2>/dev/null
+		wait $pid
+		rc=$?
+		n=$(count "$G")
+		if [ "$n" != 0 ] && [ "$n" != "$ALL" ]; then
+			fail "SIG$sig during a batch of $ALL left $n probes (exit $rc)"
+			mid=2
+			break
+		fi
+		cleanup_groups
+		if [ "$rc" != 0 ]; then mid=1; break; fi
+	done
+	case $mid in
+	1)	pass "SIG$sig mid-batch: all taken back, exit $rc"
+		expect_match "SIG$sig: says it was interrupted" "$(cat "$OUT/safe-err")" \
+			"interrupted \\(.*(nothing was added|after [0-9]+ of $ALL)" ;;
+	0)	skip "SIG$sig never arrived mid-batch in 8 tries" ;;
+	esac
+done
+
+# --- eight concurrent adds into one group: no event shared by two files --
+fixture_many "$OUT/safe-few" 30 || fail "build fixture"
+new_group C
+for k in 1 2 3 4 5 6 7 8; do cp "$OUT/safe-few" "$OUT/safe-copy$k"; done
+PER=$("$UPROBE" add -n -g "$C" "$OUT/safe-copy1:f*" | grep -c "^p:")
+pids=
+for k in 1 2 3 4 5 6 7 8; do
+	"$UPROBE" add -g "$C" "$OUT/safe-copy$k:f*" >"$OUT/safe-c$k.out" 2>&1 &
+	pids="$pids $!"
+done
+bad=0
+for p in $pids; do wait "$p" || bad=$((bad + 1)); done
+expect_eq "8 concurrent adds all exit 0" "$bad" 0
+expect_eq "8 concurrent adds: all their probes" "$(count "$C")" $((8 * PER))
+shared=$(grep "^p:$C/" "$TRACEFS/uprobe_events" | awk '{ split($2, a, ":"); print $1, a[1] }' |
+	sort -u | awk '{ print $1 }' | uniq -d | head -3)
+expect_eq "8 concurrent adds: each event has the probes of one file" "$shared" ""
+cleanup_groups
+
+# --- -e EXISTING refused half-way: what was added goes, the rest stays ---
+INL=$OUT/safe-inline
+if [ ! -x "$INL" ]; then
+	cat > "$INL.c" <<'C'
+static inline __attribute__((always_inline)) int inl(int x) { return x * 3 + 1; }
+__attribute__((noinline)) int c1(int x) { return inl(x) + 1; }
+__attribute__((noinline)) int c2(int x) { return inl(x) + 2; }
+__attribute__((noinline)) int c3(int x) { return inl(x) + 3; }
+__attribute__((noinline)) int c4(int x) { return inl(x) + 4; }
+int main(int c, char **v) { return c1(c) + c2(c) + c3(c) + c4(c); }
+C
+	"${CC:-gcc}" -g -O2 -o "$INL" "$INL.c" || fail "build inline fixture"
+fi
+new_group E
+places=$("$UPROBE" add -n -g "$E" -e inl "$INL:inl" | awk '{ print $2 }')
+np=$(printf '%s\n' "$places" | grep -c .)
+if [ "$np" -ge 3 ]; then
+	last=$(printf '%s\n' "$places" | tail -1)
+	run "$UPROBE" add -g "$E" -e inl "$last"
+	expect_eq "-e: the last place first" "$rc" 0
+	run "$UPROBE" add -g "$E" -e inl "$INL:inl"
+	expect_eq "-e refused at the last place: exit 1" "$rc" 1
+	expect_eq "-e refused half-way: only the probe from before stays" \
+		"$(count "$E")" 1
+	expect_match "-e refused half-way: says what was taken back" "$errout" \
+		"the $((np - 1)) probes added before it were removed again"
+else
+	skip "-e half-way: the compiler made $np copies of inl, not 3 or more"
+fi
+cleanup_groups
+
+finish
