@@ -33,10 +33,10 @@ static const struct argp_option add_options[] = {
 
 static void check_name(struct argp_state *state, const char *what, const char *arg)
 {
-	if (!probe_name_valid(arg))
-		argp_error(state, "'%s' is not a valid %s name "
-			   "(a C identifier of at most %d characters)",
-			   arg, what, PROBE_MAX_EVENT_NAME - 1);
+	const char *why = probe_name_why(arg, what[0] == 'g');
+
+	if (why)
+		argp_error(state, "'%s' is not a valid %s name (%s)", arg, what, why);
 }
 
 static error_t add_parse(int key, char *arg, struct argp_state *state)

@@ -18,7 +18,7 @@ static error_t clear_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'g':
-		if (!probe_name_valid(arg))
+		if (!probe_group_valid(arg))
 			argp_error(state, "'%s' is not a valid group name", arg);
 		o->group = arg;
 		break;

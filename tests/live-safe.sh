@@ -102,4 +102,25 @@ else
 fi
 cleanup_groups
 
+# --- forms the kernel takes and means ----------------------------------
+for ev in enable filter format id trigger; do
+	run "$UPROBE" add -n -g "$E" -e "$ev" "$INL:c1"
+	expect_eq "-e $ev: refused" "$rc" 64
+	expect_match "-e $ev: says why" "$errout" "control file"
+done
+run "$UPROBE" add -n -g "$E" "$MANY:010000"
+expect_eq "offset 010000 is octal, as the kernel reads it" \
+	"$(printf '%s' "$out" | awk '{ print $2 }')" "$MANY:0x1000"
+mkdir -p "$OUT/safe-dir:x"
+cp "$INL" "$OUT/safe-dir:x/prog"
+DASH="${E//_/-}-x"
+T_GROUPS="${T_GROUPS:-} $DASH"
+run "$UPROBE" add -g "$DASH" "$OUT/safe-dir:x/prog:c1"
+expect_eq "a group with '-' and a path with ':'" "$rc" 0
+expect_match "... as written" "$(cat "$TRACEFS/uprobe_events")" \
+	"^p:$DASH/c1 $OUT/safe-dir:x/prog:0x"
+run "$UPROBE" del "$DASH/c1"
+expect_eq "... and removed" "$rc" 0
+cleanup_groups
+
 finish
