@@ -102,6 +102,27 @@ else
 fi
 cleanup_groups
 
+# --- profile: every probe of an event of several -----------------------
+new_group P
+run "$UPROBE" add -g "$P" -e inl "$INL:inl"
+np=$(grep -c "^p:$P/inl " "$TRACEFS/uprobe_events")
+"$UPROBE" stream "$P/inl" -- "$INL" >/dev/null 2>&1
+want=$(awk -v p="$INL" '$1 == p && $2 == "inl" { s += $3 } END { print s + 0 }' \
+	"$TRACEFS/uprobe_profile")
+run "$UPROBE" profile "$P/inl"
+expect_eq "profile: the hits of all $np probes of the event" \
+	"$(awk -v e="$P/inl" '$2 == e { print $1 }' <<<"$out")" "$want"
+run "$UPROBE" -v profile "$P/inl"
+expect_eq "profile -v: a line per probe" "$(grep -c "^ *[0-9]\+ \+$INL:0x" <<<"$out")" "$np"
+run "$UPROBE" --json profile "$P/inl"
+check "profile --json: the probes, and hits their sum" python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])[0]
+assert len(r["probes"]) == int(sys.argv[2]), r
+assert r["hits"] == sum(p["hits"] for p in r["probes"]) == int(sys.argv[3]), r
+' "$out" "$np" "$want"
+cleanup_groups
+
 # --- forms the kernel takes and means ----------------------------------
 for ev in enable filter format id trigger; do
 	run "$UPROBE" add -n -g "$E" -e "$ev" "$INL:c1"
