@@ -123,6 +123,22 @@ assert r["hits"] == sum(p["hits"] for p in r["probes"]) == int(sys.argv[3]), r
 ' "$out" "$np" "$want"
 cleanup_groups
 
+# --- a comm with a newline: escaped, not cut ----------------------------
+COMM=$OUT/safe-comm
+if [ ! -x "$COMM" ]; then
+	cat > "$COMM.c" <<'C'
+#include <sys/prctl.h>
+__attribute__((noinline)) int hit(int x) { return x + 1; }
+int main(int c, char **v) { volatile int r; prctl(PR_SET_NAME, "a\nb\tc"); r = hit(c); return !r; }
+C
+	"${CC:-gcc}" -g -O1 -o "$COMM" "$COMM.c" || fail "build comm fixture"
+fi
+run "$UPROBE" add -g "$P" "$COMM:hit"
+run "$UPROBE" stream "$P/hit" -- "$COMM"
+expect_eq "a comm with a newline: one line" "$(printf '%s\n' "$out" | grep -c .)" 1
+expect_match "... with the newline escaped" "$out" ' a\\x0ab\\x09c [0-9]+/'
+cleanup_groups
+
 # --- forms the kernel takes and means ----------------------------------
 for ev in enable filter format id trigger; do
 	run "$UPROBE" add -n -g "$E" -e "$ev" "$INL:c1"
