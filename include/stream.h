@@ -129,6 +129,16 @@ int stream_lost(struct stream *s, struct stream_lost *l);
  */
 int stream_finish(struct stream *s);
 
+/**
+ * stream_gone() - the next added event that has been removed under the
+ * stream (by `uprobe del --force` or another tool), each one once.
+ * @left: set to the number of added events still defined.
+ *
+ * Return: its "GRP/EVENT", owned by @s and valid until the next call, or
+ * NULL when no other is gone.
+ */
+const char *stream_gone(struct stream *s, size_t *left);
+
 /** stream_events() - the number of events written so far. */
 unsigned long stream_events(const struct stream *s);
 

@@ -244,6 +244,23 @@ int tfs_instance_filter(struct tfs_instance *ti, const char *group,
 int tfs_instance_enable(struct tfs_instance *ti, const char *group,
 			const char *event, bool on);
 
+/* An instance in which an event is enabled, and the process behind it. */
+struct tfs_user {
+	char instance[256];
+	pid_t pid;		/* 0: no process found */
+	char comm[16];		/* its comm, or "" */
+};
+
+/**
+ * tfs_event_user() - the first instance, other than this process's own,
+ * in which GROUP/EVENT is enabled: a live stream's uprobe-<pid> (run
+ * tfs_reap_instances() first for the dead ones) or another tracer's, with
+ * the process that owns it (uprobe-<pid>) or has its files open.
+ *
+ * Return: 1 with *@u filled, 0 when none, or -errno.
+ */
+int tfs_event_user(const char *group, const char *event, struct tfs_user *u);
+
 /**
  * tfs_reap_instances() - remove the instances/uprobe-<pid> whose process
  * is gone (a stream killed with SIGKILL) or is now another program. An

@@ -292,6 +292,18 @@ static bool pid_gone(pid_t pid)
 	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
 }
 
+/* Events removed under the stream, said once each; true when none is left. */
+static bool report_gone(struct stream *s)
+{
+	const char *name;
+	size_t left = 1;
+
+	while ((name = stream_gone(s, &left)))
+		warn("%s was removed: no more of its events%s", name,
+		     left ? "" : "; none left to stream");
+	return left == 0;
+}
+
 /* The stream until one of its ends; 0, or -errno from the reader. */
 static int loop(struct run *r)
 {
@@ -320,6 +332,8 @@ static int loop(struct run *r)
 		if (mono_now() - last_warn >= 1) {
 			report_lost(r->s, false, &said);
 			last_warn = mono_now();
+			if (report_gone(r->s))
+				return 0;
 		}
 	}
 }

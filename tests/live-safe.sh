@@ -139,6 +139,41 @@ expect_eq "a comm with a newline: one line" "$(printf '%s\n' "$out" | grep -c .)
 expect_match "... with the newline escaped" "$out" ' a\\x0ab\\x09c [0-9]+/'
 cleanup_groups
 
+# --- del and clear spare a live stream; a stream says what was removed --
+new_group S
+"$UPROBE" add -g "$S" "$COMM:hit" >/dev/null && "$UPROBE" add -g "$S" "$INL:c1" >/dev/null
+"$UPROBE" stream "$S/*" >/dev/null 2>"$OUT/safe-stream.err" &
+sp=$!
+for i in $(seq 50); do
+	[ -d "$TRACEFS/instances/uprobe-$sp" ] &&
+		grep -q 1 "$TRACEFS/instances/uprobe-$sp/events/$S/c1/enable" 2>/dev/null && break
+	sleep 0.1
+done
+run "$UPROBE" del "$S/hit"
+expect_eq "del of an event a live stream has: refused" "$rc" 1
+expect_match "... naming the instance and its process" "$errout" \
+	"enabled in instance 'uprobe-$sp' of process $sp \(uprobe\).*--force"
+run "$UPROBE" clear -g "$S"
+expect_eq "clear of a group a live stream has: refused" "$rc" 1
+expect_eq "... both events stay" "$(count "$S")" 2
+kill -0 $sp 2>/dev/null
+expect_eq "... and the stream goes on" "$?" 0
+run "$UPROBE" del --force "$S/hit"
+expect_eq "del --force removes it" "$rc/$(count "$S")" "0/1"
+sleep 1.5
+kill -0 $sp 2>/dev/null
+expect_eq "the stream goes on with the other event" "$?" 0
+run "$UPROBE" clear --force -g "$S"
+expect_eq "clear --force removes the rest" "$rc/$(count "$S")" "0/0"
+for i in $(seq 40); do kill -0 $sp 2>/dev/null || break; sleep 0.1; done
+kill -0 $sp 2>/dev/null && { fail "the stream ends when no event is left"; kill $sp; } ||
+	pass "the stream ends when no event is left"
+wait $sp
+e=$(cat "$OUT/safe-stream.err")
+expect_match "the stream says an event was removed" "$e" "$S/hit was removed"
+expect_match "... and when none is left" "$e" "$S/c1 was removed.*none left"
+cleanup_groups
+
 # --- forms the kernel takes and means ----------------------------------
 for ev in enable filter format id trigger; do
 	run "$UPROBE" add -n -g "$E" -e "$ev" "$INL:c1"
