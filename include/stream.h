@@ -139,6 +139,16 @@ int stream_finish(struct stream *s);
  */
 const char *stream_gone(struct stream *s, size_t *left);
 
+/**
+ * stream_unpaired() - after stream_start() with latency: the next added
+ * event, from *@pos on, without its partner (an entry probe without a
+ * return probe at the same place, or the other way round), which gets no
+ * durations.
+ *
+ * Return: its probe, or NULL after the last one.
+ */
+const struct probe *stream_unpaired(const struct stream *s, size_t *pos);
+
 /** stream_events() - the number of events written so far. */
 unsigned long stream_events(const struct stream *s);
 

@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -338,6 +339,18 @@ static int loop(struct run *r)
 	}
 }
 
+/* --latency pairs an entry and a return probe at one place: say which have none. */
+static void warn_unpaired(struct stream *s)
+{
+	const struct probe *p;
+	size_t pos = 0;
+
+	while ((p = stream_unpaired(s, &pos)))
+		warn("--latency: %s/%s has no %s probe at %s:0x%" PRIx64 " among the "
+		     "events streamed: no durations for it", tfs_group(p), p->event,
+		     p->kind == PROBE_RETURN ? "entry" : "return", p->path, p->offset);
+}
+
 static int setup(struct run *r, struct tfs_event *ev, const size_t *sel, size_t nsel)
 {
 	struct stream_args *a = r->a;
@@ -373,6 +386,8 @@ static int setup(struct run *r, struct tfs_event *ev, const size_t *sel, size_t 
 	ret = stream_start(r->s);
 	if (ret)
 		err_errno(ret, "cannot start the stream: %s", stream_errmsg());
+	else if (a->latency)
+		warn_unpaired(r->s);
 	return ret;
 }
 

@@ -52,13 +52,17 @@ static bool is_tracefs(const char *dir)
 	return statfs(dir, &st) == 0 && st.f_type == TRACEFS_MAGIC;
 }
 
-static bool has_uprobe_events(const char *dir)
+/* 0, -EOPNOTSUPP (no such file), or -EACCES: a tracefs we may not look
+ * into (mode 0700 for non-root) says nothing about the kernel */
+static int has_uprobe_events(const char *dir)
 {
 	char path[PATH_MAX];
 
 	if (snprintf(path, sizeof(path), "%s/uprobe_events", dir) >= PATH_MAX)
-		return false;
-	return access(path, F_OK) == 0;
+		return -ENAMETOOLONG;
+	if (access(path, F_OK) == 0)
+		return 0;
+	return errno == ENOENT ? -EOPNOTSUPP : -errno;
 }
 
 /* The first tracefs in /proc/mounts, or "" */
@@ -81,10 +85,13 @@ static void find_mounted(char *out, size_t len)
 
 static int use_dir(const char *dir)
 {
+	int ret;
+
 	if (!is_tracefs(dir))
 		return -ENOENT;
-	if (!has_uprobe_events(dir))
-		return -EOPNOTSUPP;
+	ret = has_uprobe_events(dir);
+	if (ret)
+		return ret;
 	if (access(dir, R_OK | X_OK))
 		return -EACCES;
 	snprintf(tfs_top, sizeof(tfs_top), "%s", dir);

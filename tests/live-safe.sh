@@ -174,6 +174,28 @@ expect_match "the stream says an event was removed" "$e" "$S/hit was removed"
 expect_match "... and when none is left" "$e" "$S/c1 was removed.*none left"
 cleanup_groups
 
+# --- --latency with one side of a pair says so ---------------------------
+new_group L
+"$UPROBE" add -g "$L" "$INL:c1" >/dev/null && "$UPROBE" add -g "$L" -r "$INL:c1" >/dev/null &&
+	"$UPROBE" add -g "$L" "$INL:c2" >/dev/null
+run "$UPROBE" stream --latency "$L/c2" -- "$INL"
+expect_match "--latency, an entry without its return: warned" "$errout" \
+	"--latency: $L/c2 has no return probe at $INL:0x[0-9a-f]+"
+run "$UPROBE" stream --latency "$L/c1" "$L/c1__return" -- "$INL"
+expect_nomatch "--latency, a whole pair: no warning" "$errout" "no return probe|no entry probe"
+cleanup_groups
+
+# --- messages that say what is true ------------------------------------
+run "$UPROBE" help profile
+expect_nomatch "help profile: hits do not count 'enabled or not'" "$out" "enabled or not"
+if command -v setpriv >/dev/null; then
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$UPROBE" --tracefs "$TRACEFS" list
+	expect_match "not root, --tracefs: permission denied" "$errout" "permission denied"
+	expect_nomatch "... not 'no uprobe_events'" "$errout" "no uprobe_events"
+else
+	skip "setpriv missing: the non-root --tracefs message"
+fi
+
 # --- forms the kernel takes and means ----------------------------------
 for ev in enable filter format id trigger; do
 	run "$UPROBE" add -n -g "$E" -e "$ev" "$INL:c1"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The reader: events removed under a running stream. */
+/* The reader: what to tell about the stream's events (removed, unpaired). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,4 +27,15 @@ const char *stream_gone(struct stream *s, size_t *left)
 		name = s->gone_name;
 	}
 	return name;
+}
+
+const struct probe *stream_unpaired(const struct stream *s, size_t *pos)
+{
+	for (; s->lat && *pos < s->nplans; (*pos)++) {
+		const struct eplan *ep = &s->plans[*pos];
+
+		if (ep->probe && ep->lat_fn < 0)
+			return s->plans[(*pos)++].probe;
+	}
+	return NULL;
 }
