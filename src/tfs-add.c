@@ -27,13 +27,14 @@ static const volatile sig_atomic_t *stop_flag;
  */
 static const char *const lock_paths[] = { "/run/uprobe.lock", "/tmp/uprobe.lock" };
 
+/* read-only is enough for flock(2), and lets others open a lock root made */
 static int open_lock(void)
 {
 	size_t i;
 	int fd = -1;
 
 	for (i = 0; i < sizeof(lock_paths) / sizeof(lock_paths[0]) && fd < 0; i++)
-		fd = open(lock_paths[i], O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		fd = open(lock_paths[i], O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	return fd < 0 ? -errno : fd;
 }
 
