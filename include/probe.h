@@ -197,10 +197,26 @@ struct probe *probe_parse(const char *line, struct probe_error *err);
 struct probe *probe_parse_kernel(const char *line, struct probe_error *err);
 
 /**
- * probe_name_valid() - whether @s is a name the kernel takes for a group
- * or an event: a C identifier shorter than PROBE_MAX_EVENT_NAME.
+ * probe_name_valid() - whether @s is a name the kernel takes for an event:
+ * a C identifier shorter than PROBE_MAX_EVENT_NAME, and not one of the
+ * control files of tracefs' event directories (enable, filter, format,
+ * id, trigger).
  */
 bool probe_name_valid(const char *s);
+
+/**
+ * probe_group_valid() - whether @s is a name the kernel takes for a group:
+ * as an event name, but '-' is allowed too and the control file names are not
+ * refused.
+ */
+bool probe_group_valid(const char *s);
+
+/**
+ * probe_name_why() - why @s is not a valid group (@group) or event name.
+ *
+ * Return: a static string, or NULL when @s is valid.
+ */
+const char *probe_name_why(const char *s, bool group);
 
 /**
  * probe_event_name() - make a valid event name from @symbol (C++ and

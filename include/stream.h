@@ -143,6 +143,26 @@ int stream_lost(struct stream *s, struct stream_lost *l);
  */
 int stream_finish(struct stream *s);
 
+/**
+ * stream_gone() - the next added event that has been removed under the
+ * stream (by `uprobe del --force` or another tool), each one once.
+ * @left: set to the number of added events still defined.
+ *
+ * Return: its "GRP/EVENT", owned by @s and valid until the next call, or
+ * NULL when no other is gone.
+ */
+const char *stream_gone(struct stream *s, size_t *left);
+
+/**
+ * stream_unpaired() - after stream_start() with latency: the next added
+ * event, from *@pos on, without its partner (an entry probe without a
+ * return probe at the same place, or the other way round), which gets no
+ * durations.
+ *
+ * Return: its probe, or NULL after the last one.
+ */
+const struct probe *stream_unpaired(const struct stream *s, size_t *pos);
+
 /** stream_events() - the number of events written so far. */
 unsigned long stream_events(const struct stream *s);
 
@@ -163,11 +183,19 @@ const char *stream_errmsg(void);
  */
 int stream_errpos(void);
 
-/* One row of `uprobe profile`. */
-struct stream_prof_row {
+/* One probe of an event of several, in a row of `uprobe profile`. */
+struct stream_prof_part {
 	const struct probe *probe;	/* by reference */
-	unsigned long hits;		/* total, from uprobe_profile */
+	unsigned long hits;		/* its own row of uprobe_profile */
+};
+
+/* One row of `uprobe profile`: one event, with all of its probes. */
+struct stream_prof_row {
+	const struct probe *probe;	/* its first probe, by reference */
+	unsigned long hits;		/* total of its probes, from uprobe_profile */
 	unsigned long delta;		/* since the previous snapshot */
+	const struct stream_prof_part *parts;	/* each probe, or NULL; by reference */
+	size_t nparts;
 };
 
 /**
@@ -180,11 +208,12 @@ void stream_prof_sort(struct stream_prof_row *rows, size_t n, bool by_delta);
  * stream_prof_print() - write @rows to @f: a table, or with @json one JSON
  * array (@secs == 0) or, for the refreshing view (@secs > 0: the seconds
  * since the last snapshot), one JSON object per refresh with hits per
- * second.
+ * second. A row with parts names its first place and how many more; with
+ * @verbose the table has a line per probe, and JSON always has "probes".
  *
  * Return: 0, or -errno from writing.
  */
 int stream_prof_print(FILE *f, const struct stream_prof_row *rows, size_t n,
-		      bool json, double secs);
+		      bool json, bool verbose, double secs);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -62,14 +63,42 @@ int tfs_features(struct probe_features *f);
  */
 int tfs_append(const char *line);
 
+/* What became of a batch that tfs_add() could not add whole. */
+struct tfs_batch {
+	size_t failed;	/* the index of the probe refused (or not tried, on a signal) */
+	size_t kept;	/* of the probes before it, how many could not be removed again */
+};
+
 /**
  * tfs_add() - add @n probes, all or none: when the kernel refuses probe k,
- * the k already added are removed again.
- * @failed: set to the index of the refused probe.
+ * or the flag of tfs_set_stop() is set before it, the k already added are
+ * removed again, each probe on its own, so that probes other processes
+ * added to the same events stay. Holds tfs_lock() meanwhile.
+ * @b: on failure, which probe and how many of the earlier ones stay.
  *
- * Return: 0, or the kernel's -errno.
+ * Return: 0, -EINTR (stopped), or the kernel's -errno.
  */
-int tfs_add(struct probe *const *probes, size_t n, size_t *failed);
+int tfs_add(struct probe *const *probes, size_t n, struct tfs_batch *b);
+
+/**
+ * tfs_lock() - an exclusive flock(2) on /run/uprobe.lock (/tmp/uprobe.lock
+ * where /run is not writable) that every uprobe process takes before it
+ * looks at uprobe_events to choose names and writes them, so that two adds
+ * do not both take one free name. Nests: each call needs a tfs_unlock().
+ * Waiting ends early when the flag of tfs_set_stop() gets set.
+ *
+ * Return: 0, -EINTR (stopped), or -errno (no lock: the caller may go on).
+ */
+int tfs_lock(void);
+
+/** tfs_unlock() - undo one successful tfs_lock(). */
+void tfs_unlock(void);
+
+/**
+ * tfs_set_stop() - a flag, which a signal handler sets, that tfs_add() and
+ * tfs_lock() look at before each step. NULL: none.
+ */
+void tfs_set_stop(const volatile sig_atomic_t *flag);
 
 /**
  * tfs_remove() - disable GROUP/EVENT at the top level and in every
@@ -216,6 +245,23 @@ int tfs_instance_filter(struct tfs_instance *ti, const char *group,
  */
 int tfs_instance_enable(struct tfs_instance *ti, const char *group,
 			const char *event, bool on);
+
+/* An instance in which an event is enabled, and the process behind it. */
+struct tfs_user {
+	char instance[256];
+	pid_t pid;		/* 0: no process found */
+	char comm[16];		/* its comm, or "" */
+};
+
+/**
+ * tfs_event_user() - the first instance, other than this process's own,
+ * in which GROUP/EVENT is enabled: a live stream's uprobe-<pid> (run
+ * tfs_reap_instances() first for the dead ones) or another tracer's, with
+ * the process that owns it (uprobe-<pid>) or has its files open.
+ *
+ * Return: 1 with *@u filled, 0 when none, or -errno.
+ */
+int tfs_event_user(const char *group, const char *event, struct tfs_user *u);
 
 /**
  * tfs_reap_instances() - remove the instances/uprobe-<pid> whose process

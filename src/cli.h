@@ -88,6 +88,11 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 		   int (*fn)(const char *group, const char *event),
 		   const char *verb);
 
+/* del and clear (cmd-del.c): tfs_remove(), but an event enabled in another
+ * instance (a live stream's) only with --force, which sets del_force. */
+extern bool del_force;
+int del_remove(const char *group, const char *event);
+
 /*
  * A command's positional arguments: all of them from the first on, in @v
  * and @n. Use cli_args_parse() as the command's argp parser, with a

@@ -5,6 +5,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "resolve-dwarf.h"
 #include "resolve-usdt.h"
 #include "tfs.h"
+#include "util.h"
 
 enum { OPT_MAX_PROBES = 0x100, OPT_NO_INLINES, OPT_FORCE };
 
@@ -35,10 +37,10 @@ static const struct argp_option add_options[] = {
 
 static void check_name(struct argp_state *state, const char *what, const char *arg)
 {
-	if (!probe_name_valid(arg))
-		argp_error(state, "'%s' is not a valid %s name "
-			   "(a C identifier of at most %d characters)",
-			   arg, what, PROBE_MAX_EVENT_NAME - 1);
+	const char *why = probe_name_why(arg, what[0] == 'g');
+
+	if (why)
+		argp_error(state, "'%s' is not a valid %s name (%s)", arg, what, why);
 }
 
 static error_t add_parse(int key, char *arg, struct argp_state *state)
@@ -261,22 +263,86 @@ static void print_added(const struct add_opts *o, struct probe *const *probes,
 		       n > 1 ? "*" : probes[0]->event);
 }
 
+static volatile sig_atomic_t add_signal;
+
+static void on_signal(int sig)
+{
+	add_signal = sig;
+}
+
+/* A batch is whole or absent: the signals that end a process by default
+ * only stop the batch, which tfs_add() then takes back. */
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
+		struct sigaction old;
+
+		/* one ignored (nohup, a background job) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+	tfs_set_stop(&add_signal);
+}
+
+static bool add_locked;
+
+/* Names are chosen and written under the lock, so that concurrent adds
+ * into one group do not both take a free name (the kernel would merge
+ * their probes into one event). */
+static int add_lock(void)
+{
+	int ret;
+
+	catch_signals();
+	ret = tfs_lock();
+	if (ret == -EINTR) {
+		err("interrupted (%s): nothing was added", strsignal(add_signal));
+		return EXIT_FAIL;
+	}
+	if (ret)
+		verbose("no lock against other uprobe processes: %s", strerror(-ret));
+	add_locked = !ret;
+	return EXIT_OK;
+}
+
+static void rolled_back(size_t added, size_t kept)
+{
+	if (kept)
+		warn("%zu of the %zu probe%s added before it could not be removed again: "
+		     "remove them with uprobe del", kept, added, added > 1 ? "s" : "");
+	else if (added)
+		note("the %zu probe%s added before it %s removed again: nothing was added",
+		     added, added > 1 ? "s" : "", added > 1 ? "were" : "was");
+}
+
 static int apply(struct add_opts *o, struct probe **probes, size_t n,
 		 const char ***from)
 {
-	size_t failed = 0;
-	int ret = tfs_add(probes, n, &failed);
+	struct tfs_batch b;
+	int ret = tfs_add(probes, n, &b);
 	char *line;
 
 	if (!ret)
 		return 0;
-	line = probe_format(probes[failed]);
+	if (ret == -EINTR && add_signal) {
+		if (b.failed)
+			err("interrupted (%s) after %zu of %zu probes", strsignal(add_signal),
+			    b.failed, n);
+		else
+			err("interrupted (%s): nothing was added", strsignal(add_signal));
+		rolled_back(b.failed, b.kept);
+		return ret;
+	}
+	line = probe_format(probes[b.failed]);
 	if (line)
-		err_kernel(ret, line, o->target, from[failed], probes[failed]->nargs);
+		err_kernel(ret, line, o->target, from[b.failed], probes[b.failed]->nargs);
 	free(line);
-	if (failed)
-		note("the %zu probe%s added before it %s removed again: nothing was added",
-		     failed, failed > 1 ? "s" : "", failed > 1 ? "were" : "was");
+	rolled_back(b.failed, b.kept);
 	return ret;
 }
 
@@ -431,10 +497,14 @@ int cmd_add(int argc, char **argv)
 	status = add_open(&o, &r);
 	if (status == EXIT_OK)
 		status = add_places(&o, &r);
+	if (status == EXIT_OK && !o.dry_run)
+		status = add_lock();
 	if (status == EXIT_OK)
 		status = add_build(&o, &r);
 	if (status == EXIT_OK && !o.dry_run && apply(&o, r.probes, r.n, r.from))
 		status = EXIT_FAIL;
+	if (add_locked)
+		tfs_unlock();
 	if (status == EXIT_OK)
 		print_added(&o, r.probes, r.locs, r.n);
 	add_free(&o, &r);

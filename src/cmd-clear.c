@@ -18,9 +18,12 @@ static error_t clear_parse(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'g':
-		if (!probe_name_valid(arg))
+		if (!probe_group_valid(arg))
 			argp_error(state, "'%s' is not a valid group name", arg);
 		o->group = arg;
+		break;
+	case 'f':
+		del_force = true;
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected '%s'; 'uprobe del' takes event names", arg);
@@ -33,6 +36,8 @@ static error_t clear_parse(int key, char *arg, struct argp_state *state)
 
 static const struct argp_option clear_options[] = {
 	{ "group", 'g', "GRP", 0, "Remove only the events of group GRP", 0 },
+	{ "force", 'f', NULL, 0, "Remove events enabled in other instances too "
+	  "(another uprobe stream's, another tracer's)", 0 },
 	{ 0 }
 };
 
@@ -41,7 +46,8 @@ static const struct argp clear_argp = {
 	"Remove every uprobe event, or a group's.\v"
 	"Each event is disabled first, at the top level and in every instance, "
 	"then removed on its own: an event in use elsewhere does not stop the "
-	"others from going.",
+	"others from going. One enabled in another instance (a live 'uprobe "
+	"stream', another tracer) is left alone unless --force.",
 	cli_children, NULL, NULL
 };
 
@@ -57,8 +63,8 @@ int cmd_clear(int argc, char **argv)
 	tfs_reap_instances();	/* killed streams' and traces' leftovers */
 	tfs_reap_groups(TFS_TRACE_GROUP_PREFIX);
 	if (!o.group)
-		return cli_each_event(NULL, 0, NULL, tfs_remove, "removed");
+		return cli_each_event(NULL, 0, NULL, del_remove, "removed");
 	snprintf(pat, sizeof(pat), "%s/*", o.group);
-	status = cli_each_event(pats, 1, NULL, tfs_remove, "removed");
+	status = cli_each_event(pats, 1, NULL, del_remove, "removed");
 	return status;
 }

@@ -70,8 +70,10 @@ static const struct argp profile_argp = {
 	"Show how many times each uprobe event fired (the kernel's "
 	"uprobe_profile), most first.\v"
 	"EVENT is GRP/EVENT, or EVENT in the group 'uprobes'; globs allowed; "
-	"none means every uprobe event. The kernel counts every hit of a "
-	"probe, enabled or not, from the moment it was added. With --interval, "
+	"none means every uprobe event. The kernel counts the hits of a probe "
+	"while it is enabled somewhere (at the top level or in an instance), "
+	"from the moment it was added; an event of several probes has their "
+	"sum, and with -v a line per probe. With --interval, "
 	"the view refreshes with hits per second until interrupted. See "
 	"uprobe-profile(8).",
 	cli_children, NULL, NULL
@@ -128,67 +130,110 @@ static int select_quiet(const struct profile_args *a, const struct tfs_event *ev
 	return 0;
 }
 
-/* The rows of @sel, with deltas against @pv[@npv]; @np gets the totals. */
-static void fill_rows(const struct tfs_event *ev, const size_t *sel, size_t nsel,
-		      const struct prev *pv, size_t npv, struct stream_prof_row *rows,
-		      struct prev *np)
+/* One snapshot: the events, and a row per matching event with its probes. */
+struct snap {
+	struct tfs_event *ev;
+	size_t n;
+	struct stream_prof_row *rows;
+	size_t nrows;
+	struct stream_prof_part *parts;	/* the rows' probes, @n at most */
+};
+
+static void snap_free(struct snap *s)
 {
-	size_t i;
+	free(s->rows);
+	free(s->parts);
+	tfs_events_free(s->ev, s->n);
+	memset(s, 0, sizeof(*s));
+}
 
-	for (i = 0; i < nsel; i++) {
-		const struct tfs_event *t = &ev[sel[i]];
-		unsigned long before;
+static bool same_event(const struct probe *a, const struct probe *b)
+{
+	return !strcmp(tfs_group(a), tfs_group(b)) && !strcmp(a->event, b->event);
+}
 
-		snprintf(np[i].name, sizeof(np[i].name), "%s/%s", tfs_group(t->probe),
-			 t->probe->event);
-		np[i].hits = t->hits;
-		rows[i].probe = t->probe;
-		rows[i].hits = t->hits;
-		if (find_prev(pv, npv, np[i].name, &before) && t->hits >= before)
-			rows[i].delta = t->hits - before;
+/* uprobe_profile has a line per probe: an event's hits are their sum. */
+static void add_row(struct snap *s, size_t i, size_t *np)
+{
+	struct stream_prof_row *r = &s->rows[s->nrows];
+	size_t k;
+
+	for (k = 0; k < s->nrows; k++)
+		if (same_event(s->rows[k].probe, s->ev[i].probe))
+			return;
+	s->nrows++;
+	r->probe = s->ev[i].probe;
+	r->parts = &s->parts[*np];
+	for (k = 0; k < s->n; k++) {
+		if (!same_event(s->ev[k].probe, r->probe))
+			continue;
+		s->parts[(*np)++] = (struct stream_prof_part){ s->ev[k].probe, s->ev[k].hits };
+		r->nparts++;
+		r->hits += s->ev[k].hits;
 	}
 }
 
-/*
- * One snapshot: the matching events' rows, with deltas against *@pv,
- * which is replaced by this snapshot's totals. Returns 0, or -1 after an
- * error was shown.
- */
-static int snapshot(struct profile_args *a, struct tfs_event **ev, size_t *n,
-		    struct stream_prof_row **rows, size_t *nrows, struct prev **pv,
-		    size_t *npv, bool quiet)
+/* The rows of @sel, with deltas against @pv[@npv]; @nv gets the totals. */
+static void fill_rows(struct snap *s, const size_t *sel, size_t nsel,
+		      const struct prev *pv, size_t npv, struct prev *nv)
 {
-	size_t *sel = NULL, nsel = 0;
-	struct prev *np = NULL;
-	int ret;
+	size_t i, np = 0;
 
-	ret = tfs_events(ev, n);
+	for (i = 0; i < nsel; i++)
+		add_row(s, sel[i], &np);
+	for (i = 0; i < s->nrows; i++) {
+		struct stream_prof_row *r = &s->rows[i];
+		unsigned long before;
+
+		snprintf(nv[i].name, sizeof(nv[i].name), "%s/%s", tfs_group(r->probe),
+			 r->probe->event);
+		nv[i].hits = r->hits;
+		if (find_prev(pv, npv, nv[i].name, &before) && r->hits >= before)
+			r->delta = r->hits - before;
+	}
+}
+
+static int select_rows(struct profile_args *a, struct snap *s, size_t **sel,
+		       size_t *nsel, bool quiet)
+{
+	int ret = tfs_events(&s->ev, &s->n);
+
 	if (ret) {
 		err_errno(ret, "reading uprobe_events");
 		return -1;
 	}
 	if (quiet)
-		ret = select_quiet(a, *ev, *n, &sel, &nsel);
-	else
-		ret = cli_select(*ev, *n, a->pat, a->npat, PROBE_DEFAULT_GROUP, &sel,
-				 &nsel);
-	if (ret) {
+		return select_quiet(a, s->ev, s->n, sel, nsel);
+	return cli_select(s->ev, s->n, a->pat, a->npat, PROBE_DEFAULT_GROUP, sel, nsel);
+}
+
+/*
+ * One snapshot into @s, with deltas against *@pv, which is replaced by
+ * this snapshot's totals. Returns 0, or -1 after an error was shown.
+ */
+static int snapshot(struct profile_args *a, struct snap *s, struct prev **pv,
+		    size_t *npv, bool quiet)
+{
+	size_t *sel = NULL, nsel = 0;
+	struct prev *nv = NULL;
+
+	if (select_rows(a, s, &sel, &nsel, quiet)) {
 		free(sel);
 		return -1;
 	}
-	*rows = calloc(nsel ? nsel : 1, sizeof(**rows));
-	np = calloc(nsel ? nsel : 1, sizeof(*np));
-	if (!*rows || !np) {
+	s->rows = calloc(nsel ? nsel : 1, sizeof(*s->rows));
+	s->parts = calloc(s->n ? s->n : 1, sizeof(*s->parts));
+	nv = calloc(nsel ? nsel : 1, sizeof(*nv));
+	if (!s->rows || !s->parts || !nv) {
 		free(sel);
-		free(np);
+		free(nv);
 		err_errno(-ENOMEM, "profile");
 		return -1;
 	}
-	fill_rows(*ev, sel, nsel, *pv, *npv, *rows, np);
+	fill_rows(s, sel, nsel, *pv, *npv, nv);
 	free(*pv);
-	*pv = np;
-	*npv = nsel;
-	*nrows = nsel;
+	*pv = nv;
+	*npv = s->nrows;
 	free(sel);
 	return 0;
 }
@@ -207,6 +252,20 @@ static void sleep_for(double secs)
 	nanosleep(&t, NULL);
 }
 
+static int show(struct profile_args *a, struct snap *s, bool tty, unsigned long k,
+		double secs)
+{
+	stream_prof_sort(s->rows, s->nrows, true);
+	if (tty)
+		fputs("\033[H\033[2J", stdout);
+	else if (!g_opts.json && k > 1)
+		putchar('\n');
+	if (!g_opts.json)
+		printf("every %.2fs, %zu events\n", a->interval, s->nrows);
+	return stream_prof_print(stdout, s->rows, s->nrows, g_opts.json, g_opts.verbose,
+				 secs);
+}
+
 static int refresh(struct profile_args *a)
 {
 	bool tty = isatty(STDOUT_FILENO) && !g_opts.json;
@@ -222,28 +281,18 @@ static int refresh(struct profile_args *a)
 	signal(SIGPIPE, SIG_IGN);
 	last = mono_now();
 	for (k = 0; !stop && (!a->count || k <= a->count); k++) {
-		struct stream_prof_row *rows = NULL;
-		struct tfs_event *ev = NULL;
-		size_t n = 0, nrows = 0;
+		struct snap s = { 0 };
 		double now = mono_now(), secs = now - last;
 
-		if (snapshot(a, &ev, &n, &rows, &nrows, &pv, &npv, k > 0)) {
+		if (snapshot(a, &s, &pv, &npv, k > 0)) {
+			snap_free(&s);
 			ret = -1;
 			break;
 		}
 		last = now;
-		if (k > 0) {
-			stream_prof_sort(rows, nrows, true);
-			if (tty)
-				fputs("\033[H\033[2J", stdout);
-			else if (!g_opts.json && k > 1)
-				putchar('\n');
-			if (!g_opts.json)
-				printf("every %.2fs, %zu events\n", a->interval, nrows);
-			ret = stream_prof_print(stdout, rows, nrows, g_opts.json, secs);
-		}
-		free(rows);
-		tfs_events_free(ev, n);
+		if (k > 0)
+			ret = show(a, &s, tty, k, secs);
+		snap_free(&s);
 		if (ret)
 			break;
 		if (!a->count || k < a->count)
@@ -257,10 +306,9 @@ static int refresh(struct profile_args *a)
 int cmd_profile(int argc, char **argv)
 {
 	struct profile_args a = { 0 };
-	struct stream_prof_row *rows = NULL;
-	struct tfs_event *ev = NULL;
-	size_t n = 0, nrows = 0, npv = 0;
+	struct snap s = { 0 };
 	struct prev *pv = NULL;
+	size_t npv = 0;
 	int status = EXIT_FAIL;
 
 	if (cli_parse(&profile_argp, argc, argv, &a))
@@ -269,14 +317,14 @@ int cmd_profile(int argc, char **argv)
 	tfs_reap_instances();
 	if (a.interval > 0)
 		return refresh(&a) ? EXIT_FAIL : EXIT_OK;
-	if (snapshot(&a, &ev, &n, &rows, &nrows, &pv, &npv, false))
+	if (snapshot(&a, &s, &pv, &npv, false))
 		goto out_free;
-	stream_prof_sort(rows, nrows, false);
-	if (!stream_prof_print(stdout, rows, nrows, g_opts.json, 0) || errno == EPIPE)
+	stream_prof_sort(s.rows, s.nrows, false);
+	if (!stream_prof_print(stdout, s.rows, s.nrows, g_opts.json, g_opts.verbose, 0) ||
+	    errno == EPIPE)
 		status = EXIT_OK;
 out_free:
 	free(pv);
-	free(rows);
-	tfs_events_free(ev, n);
+	snap_free(&s);
 	return status;
 }

@@ -3,6 +3,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -285,6 +286,18 @@ static bool pid_gone(pid_t pid)
 	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
 }
 
+/* Events removed under the stream, said once each; true when none is left. */
+static bool report_gone(struct stream *s)
+{
+	const char *name;
+	size_t left = 1;
+
+	while ((name = stream_gone(s, &left)))
+		warn("%s was removed: no more of its events%s", name,
+		     left ? "" : "; none left to stream");
+	return left == 0;
+}
+
 /* The stream until one of its ends; 0, or -errno from the reader. */
 static int loop(struct run *r)
 {
@@ -313,8 +326,22 @@ static int loop(struct run *r)
 		if (mono_now() - last_warn >= 1) {
 			report_lost(r->s, false, &said);
 			last_warn = mono_now();
+			if (report_gone(r->s))
+				return 0;
 		}
 	}
+}
+
+/* --latency pairs an entry and a return probe at one place: say which have none. */
+static void warn_unpaired(struct stream *s)
+{
+	const struct probe *p;
+	size_t pos = 0;
+
+	while ((p = stream_unpaired(s, &pos)))
+		warn("--latency: %s/%s has no %s probe at %s:0x%" PRIx64 " among the "
+		     "events streamed: no durations for it", tfs_group(p), p->event,
+		     p->kind == PROBE_RETURN ? "entry" : "return", p->path, p->offset);
 }
 
 static int setup(struct run *r, struct probe *const *probes, size_t n)
@@ -352,6 +379,8 @@ static int setup(struct run *r, struct probe *const *probes, size_t n)
 	ret = stream_start(r->s);
 	if (ret)
 		err_errno(ret, "cannot start the stream: %s", stream_errmsg());
+	else if (a->latency)
+		warn_unpaired(r->s);
 	return ret;
 }
 

@@ -278,7 +278,8 @@ static int gather(struct trace *t)
 /* The batch into the kernel, all or nothing; 0, or -errno after saying why. */
 static int apply(struct trace *t)
 {
-	size_t failed = 0, i;
+	struct tfs_batch b = { 0 };
+	size_t failed, i;
 	struct trace_probe *tp;
 	char *line;
 	int ret = 0;
@@ -286,15 +287,24 @@ static int apply(struct trace *t)
 	for (i = 0; t->s.stack && i < t->nall && !ret; i++)
 		ret = stream_stack_arg(t->all[i]);	/* the caller at an entry */
 	if (!ret)
-		ret = tfs_add(t->all, t->nall, &failed);
+		ret = tfs_add(t->all, t->nall, &b);
 	if (!ret)
 		return 0;
+	failed = b.failed;
+	if (ret == -EINTR) {
+		err("interrupted: nothing was added");
+		return ret;
+	}
 	tp = &t->tp[t->owner[failed]];
 	line = probe_format(t->all[failed]);
 	if (line)
 		err_kernel(ret, line, tp->o.target, t->from[failed], t->all[failed]->nargs);
 	free(line);
-	note("in PROBE %zu, '%s': nothing was added", t->owner[failed] + 1, tp->text);
+	if (b.kept)
+		note("in PROBE %zu, '%s': %zu probes added before it could not be removed",
+		     t->owner[failed] + 1, tp->text, b.kept);
+	else
+		note("in PROBE %zu, '%s': nothing was added", t->owner[failed] + 1, tp->text);
 	return ret;
 }
 

@@ -214,11 +214,59 @@ bool pb_name_used(const struct probe_arg *args, size_t i, const char *name)
 	return false;
 }
 
+/* The kernel's is_good_system_name(): a group may hold '-' (6.x). */
+static bool group_n(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || !(is_ident_start(s[0]) || s[0] == '-'))
+		return false;
+	for (i = 1; i < n; i++)
+		if (!is_ident(s[i]) && s[i] != '-')
+			return false;
+	return true;
+}
+
+/*
+ * tracefs' control files beside an event's directory and in it: an event
+ * of one of these names makes events/GRP/NAME mean two things, and
+ * "uprobe enable GRP/filter" writes to the group's filter file.
+ */
+static const char *const control_files[] = { "enable", "filter", "format", "id", "trigger" };
+
+static bool control_name(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(control_files); i++)
+		if (!strcmp(s, control_files[i]))
+			return true;
+	return false;
+}
+
+const char *probe_name_why(const char *s, bool group)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n)
+		return "it is empty";
+	if (n >= PROBE_MAX_EVENT_NAME)
+		return "longer than the kernel's 63 characters";
+	if (group && !group_n(s, n))
+		return "letters, digits, '_' and '-', not starting with a digit";
+	if (!group && !ident_n(s, n))
+		return "a C identifier: letters, digits and '_', not starting with a digit";
+	if (!group && control_name(s))
+		return "tracefs has a control file of that name in the event's directory";
+	return NULL;
+}
+
 int pb_check_head_name(struct probe_error *err, enum probe_err_where w,
 		       const char *what, const char *s, int pos)
 {
 	size_t n = strlen(s);
 	int at = pb_find_breaking(s);
+	bool group = w == PROBE_ERR_GROUP;
 	char buf[16];
 
 	if (at >= 0)
@@ -231,10 +279,13 @@ int pb_check_head_name(struct probe_error *err, enum probe_err_where w,
 		return pb_fail(err, w, -1, pos, "%s name '%.20s...' is %zu characters "
 			       "long; the kernel takes at most %d", what, s, n,
 			       PROBE_MAX_EVENT_NAME - 1);
-	if (!ident_n(s, n))
+	if (group ? !group_n(s, n) : !ident_n(s, n))
 		return pb_fail(err, w, -1, pos, "%s name '%s' is not a C identifier "
-			       "(letters, digits and '_', not starting with a digit)",
-			       what, s);
+			       "(letters, digits%s and '_', not starting with a digit)",
+			       what, s, group ? ", '-'" : "");
+	if (!group && control_name(s))
+		return pb_fail(err, w, -1, pos, "event name '%s' is taken: tracefs has a "
+			       "control file of that name in the event's directory", s);
 	return 0;
 }
 
@@ -368,5 +419,10 @@ int probe_validate(const struct probe *p, const struct probe_features *feat,
 
 bool probe_name_valid(const char *s)
 {
-	return s && ident_n(s, strlen(s)) && strlen(s) < PROBE_MAX_EVENT_NAME;
+	return !probe_name_why(s, false);
+}
+
+bool probe_group_valid(const char *s)
+{
+	return !probe_name_why(s, true);
 }

@@ -232,6 +232,10 @@ int probe_event_name(const char *symbol, bool ret, char *buf, size_t len)
 	}
 	if (!o)
 		return -EINVAL;
+	buf[o] = '\0';
+	/* a symbol named as a tracefs control file (enable, id, ...) gets a '_' */
+	if (!suffix && !probe_name_valid(buf) && o < max)
+		buf[o++] = '_';
 	memcpy(buf + o, "__return", suffix);
 	buf[o + suffix] = '\0';
 	return 0;

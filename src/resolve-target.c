@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "resolve-int.h"
 #include "resolve-usdt.h"
@@ -50,9 +51,12 @@ static int parse_num(const char *s, size_t len, uint64_t *v)
 		return -EINVAL;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
+	/* as the kernel's kstrtoul(s, 0) reads PATH:OFFSET: 010 is octal */
 	if (len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
 		base = 16;
-	if (buf[0] < '0' || buf[0] > '9' || (base == 16 && buf[2] == '-'))
+	else if (len > 1 && buf[0] == '0')
+		base = 8;
+	if (buf[0] < '0' || buf[0] > '9' || (base != 10 && buf[base == 16 ? 2 : 1] == '-'))
 		return -EINVAL;
 	errno = 0;
 	*v = strtoull(buf + (base == 16 ? 2 : 0), &end, base);
@@ -120,6 +124,27 @@ static int parse_rest(const char *rest, struct resolve_target *t)
 	return parse_symbol(rest, len, t);
 }
 
+/*
+ * The first ':', unless the text before it names no file and the text
+ * before a later one does: a PATH may hold ':' (the kernel splits
+ * PATH:OFFSET at the last one), a SYMBOL may too (ns::f, file.c:42).
+ */
+static const char *path_colon(const char *spec)
+{
+	const char *first = strchr(spec, ':'), *k;
+	struct stat st;
+
+	for (k = first; k; k = strchr(k + 1, ':')) {
+		char *p = strndup(spec, k - spec);
+		bool file = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+
+		free(p);
+		if (file)
+			return k;
+	}
+	return first;
+}
+
 int resolve_parse_target(const char *spec, struct resolve_target *t)
 {
 	const char *colon;
@@ -129,7 +154,7 @@ int resolve_parse_target(const char *spec, struct resolve_target *t)
 	resolve_clear_err();
 	if (!spec || !*spec)
 		return resolve_set_err(-EINVAL, "empty target: want PATH:SYMBOL or PATH:0xOFFSET");
-	colon = strchr(spec, ':');
+	colon = path_colon(spec);
 	if (!colon)
 		return resolve_set_err(-EINVAL, "no ':' in '%s': want PATH:SYMBOL[+OFF], "
 				       "PATH:0xOFFSET or PATH:'GLOB'", spec);

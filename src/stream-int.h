@@ -175,6 +175,8 @@ struct stream {
 	struct stack_syms *ss;
 	pid_t only_tgid;
 	bool started, stopped;
+	bool *gone;			/* [nprobes]: removed under the stream, said */
+	char gone_name[2 * PROBE_MAX_EVENT_NAME + 2];
 	unsigned long written;
 	unsigned long long seen_lost;
 	unsigned long long *lost_cpu;

@@ -55,6 +55,20 @@ static void json_path(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static void print_parts(FILE *f, const struct stream_prof_row *r)
+{
+	size_t k;
+
+	fputs(", \"probes\": [", f);
+	for (k = 0; k < r->nparts; k++) {
+		fputs(k ? ", {\"path\": " : "{\"path\": ", f);
+		json_path(f, r->parts[k].probe->path);
+		fprintf(f, ", \"offset\": %" PRIu64 ", \"hits\": %lu}",
+			r->parts[k].probe->offset, r->parts[k].hits);
+	}
+	fputc(']', f);
+}
+
 static void print_json(FILE *f, const struct stream_prof_row *rows, size_t n,
 		       double secs)
 {
@@ -78,13 +92,36 @@ static void print_json(FILE *f, const struct stream_prof_row *rows, size_t n,
 		if (secs > 0)
 			fprintf(f, ", \"delta\": %lu, \"rate\": %.1f", rows[i].delta,
 				rows[i].delta / secs);
+		if (rows[i].parts)
+			print_parts(f, &rows[i]);
 		fputc('}', f);
 	}
 	fputs(secs > 0 ? "]}\n" : "]\n", f);
 }
 
+static void print_row(FILE *f, const struct stream_prof_row *r, int w, bool verbose,
+		      double secs)
+{
+	const struct probe *p = r->probe;
+	char name[2 * PROBE_MAX_EVENT_NAME + 2];
+	size_t k;
+
+	snprintf(name, sizeof(name), "%s/%s", grp(p), p->event);
+	if (secs > 0)
+		fprintf(f, "%12.1f ", r->delta / secs);
+	fprintf(f, "%12lu %-*s %-4s %s:0x%" PRIx64, r->hits, w, name,
+		p->kind == PROBE_RETURN ? "r" : "p", p->path, p->offset);
+	if (r->nparts > 1)
+		fprintf(f, " and %zu more", r->nparts - 1);
+	fputc('\n', f);
+	for (k = 0; verbose && r->nparts > 1 && k < r->nparts; k++)
+		fprintf(f, "%*s%12lu %-*s %s:0x%" PRIx64 "\n", secs > 0 ? 13 : 0, "",
+			r->parts[k].hits, w + 5, "", r->parts[k].probe->path,
+			r->parts[k].probe->offset);
+}
+
 static void print_text(FILE *f, const struct stream_prof_row *rows, size_t n,
-		       double secs)
+		       bool verbose, double secs)
 {
 	int w = 11;
 	size_t i;
@@ -98,25 +135,17 @@ static void print_text(FILE *f, const struct stream_prof_row *rows, size_t n,
 	if (secs > 0)
 		fprintf(f, "%12s ", "HITS/S");
 	fprintf(f, "%12s %-*s TYPE PATH:OFFSET\n", "HITS", w, "GROUP/EVENT");
-	for (i = 0; i < n; i++) {
-		const struct probe *p = rows[i].probe;
-		char name[2 * PROBE_MAX_EVENT_NAME + 2];
-
-		snprintf(name, sizeof(name), "%s/%s", grp(p), p->event);
-		if (secs > 0)
-			fprintf(f, "%12.1f ", rows[i].delta / secs);
-		fprintf(f, "%12lu %-*s %-4s %s:0x%" PRIx64 "\n", rows[i].hits, w,
-			name, p->kind == PROBE_RETURN ? "r" : "p", p->path, p->offset);
-	}
+	for (i = 0; i < n; i++)
+		print_row(f, &rows[i], w, verbose, secs);
 }
 
 int stream_prof_print(FILE *f, const struct stream_prof_row *rows, size_t n,
-		      bool json, double secs)
+		      bool json, bool verbose, double secs)
 {
 	if (json)
 		print_json(f, rows, n, secs);
 	else
-		print_text(f, rows, n, secs);
+		print_text(f, rows, n, verbose, secs);
 	if (fflush(f) || ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;

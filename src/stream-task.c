@@ -74,6 +74,31 @@ static int read_small(const char *path, char *buf, size_t len)
 	return (int)n;
 }
 
+/* Whether @s starts a "PID VALUE" line, or ends the list. */
+static bool line_start(const char *s)
+{
+	const char *d = s;
+
+	while (*d >= '0' && *d <= '9')
+		d++;
+	return !*s || (d > s && *d == ' ');
+}
+
+/*
+ * The '\n' that ends the VALUE at @v: a comm may hold '\n' itself
+ * (prctl(PR_SET_NAME) takes any byte), so the first one within the
+ * kernel's 15 bytes that a new line or the end follows; else the first.
+ */
+static const char *value_end(const char *v)
+{
+	const char *nl = strchr(v, '\n'), *k;
+
+	for (k = nl; k && k - v <= 15; k = strchr(k + 1, '\n'))
+		if (line_start(k + 1))
+			return k;
+	return nl;
+}
+
 /* "PID VALUE" lines: the VALUE for @pid, or NULL */
 static const char *saved_lookup(const char *list, int pid, size_t *len)
 {
@@ -82,7 +107,7 @@ static const char *saved_lookup(const char *list, int pid, size_t *len)
 	while (p && *p) {
 		char *end;
 		long v = strtol(p, &end, 10);
-		const char *nl = strchr(end, '\n');
+		const char *nl = *end == ' ' ? value_end(end + 1) : strchr(end, '\n');
 
 		if (v == pid && *end == ' ') {
 			*len = nl ? (size_t)(nl - end - 1) : strlen(end + 1);

@@ -396,5 +396,6 @@ void stream_free(struct stream *s)
 	ob_free(&s->out);
 	free(s->lost_cpu);
 	free(s->probes);
+	free(s->gone);
 	free(s);
 }

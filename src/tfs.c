@@ -52,13 +52,17 @@ static bool is_tracefs(const char *dir)
 	return statfs(dir, &st) == 0 && st.f_type == TRACEFS_MAGIC;
 }
 
-static bool has_uprobe_events(const char *dir)
+/* 0, -EOPNOTSUPP (no such file), or -EACCES: a tracefs we may not look
+ * into (mode 0700 for non-root) says nothing about the kernel */
+static int has_uprobe_events(const char *dir)
 {
 	char path[PATH_MAX];
 
 	if (snprintf(path, sizeof(path), "%s/uprobe_events", dir) >= PATH_MAX)
-		return false;
-	return access(path, F_OK) == 0;
+		return -ENAMETOOLONG;
+	if (access(path, F_OK) == 0)
+		return 0;
+	return errno == ENOENT ? -EOPNOTSUPP : -errno;
 }
 
 /* The first tracefs in /proc/mounts, or "" */
@@ -81,10 +85,13 @@ static void find_mounted(char *out, size_t len)
 
 static int use_dir(const char *dir)
 {
+	int ret;
+
 	if (!is_tracefs(dir))
 		return -ENOENT;
-	if (!has_uprobe_events(dir))
-		return -EOPNOTSUPP;
+	ret = has_uprobe_events(dir);
+	if (ret)
+		return ret;
 	if (access(dir, R_OK | X_OK))
 		return -EACCES;
 	snprintf(tfs_top, sizeof(tfs_top), "%s", dir);
@@ -180,41 +187,6 @@ int tfs_append(const char *line)
 		ret = -errno;
 out_free:
 	free(buf);
-	return ret;
-}
-
-int tfs_add(struct probe *const *probes, size_t n, size_t *failed)
-{
-	bool *created = calloc(n ? n : 1, sizeof(*created));
-	size_t i, j;
-	int ret = 0;
-
-	if (!created)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		char *line = probe_format(probes[i]);
-
-		if (!line) {
-			ret = -errno;
-			break;
-		}
-		created[i] = !tfs_event_exists(tfs_group(probes[i]), probes[i]->event);
-		ret = tfs_append(line);
-		free(line);
-		if (ret)
-			break;
-	}
-	if (ret) {
-		int err = errno;
-
-		*failed = i;
-		/* all or nothing: take back the events this batch created */
-		for (j = i; j-- > 0;)
-			if (created[j])
-				tfs_remove(tfs_group(probes[j]), probes[j]->event);
-		errno = err;
-	}
-	free(created);
 	return ret;
 }
 

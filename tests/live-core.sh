@@ -128,7 +128,10 @@ inst=$TRACEFS/instances/${G}_i
 mkdir "$inst"
 echo 1 > "$inst/events/$G/func_b/enable"
 run "$UPROBE" clear -g "$G"
-expect_eq "clear a group with an enabled event" "$rc" 0
+expect_eq "clear spares an event enabled in another instance" "$rc" 2
+expect_match "and names the instance" "$errout" "$G/func_b is enabled in instance '${G}_i'.*--force"
+run "$UPROBE" clear --force -g "$G"
+expect_eq "clear --force a group with an enabled event" "$rc" 0
 expect_eq "clear removed the group" "$(grep -c "^[pr]:$G/" "$TRACEFS/uprobe_events")" 0
 rmdir "$inst"
 

@@ -667,6 +667,13 @@ static void test_name_limits(void **state)
 	assert_false(probe_name_valid(NULL));
 	assert_false(probe_name_valid("a b"));
 	assert_false(probe_name_valid("a\n"));
+	assert_false(probe_name_valid("enable"));
+	assert_false(probe_name_valid("a-b"));
+	assert_true(probe_group_valid("a-b"));
+	assert_true(probe_group_valid("enable"));
+	assert_false(probe_group_valid("9a"));
+	assert_true(line_ok("p:my-grp/e /bin/true:0x10"));
+	assert_false(line_ok("p:g/trigger /bin/true:0x10"));
 	assert_true(line_ok("p:g/%s /bin/true:0x10", n63));
 	assert_false(line_ok("p:g/%s /bin/true:0x10", n64));
 	assert_true(line_ok("p:%s/e /bin/true:0x10", n63));
@@ -842,7 +849,16 @@ static void test_validate_fields(void **state)
 		{ "g\x01", "e", "/bin/true", PROBE_ERR_GROUP, 1, "byte 0x01" },
 		{ "g", "", "/bin/true", PROBE_ERR_EVENT, 0, "missing event name" },
 		{ "", "e", "/bin/true", PROBE_ERR_GROUP, 0, "missing group name" },
-		{ "g-1", "e", "/bin/true", PROBE_ERR_GROUP, 0, "not a C identifier" },
+		{ "g.1", "e", "/bin/true", PROBE_ERR_GROUP, 0, "not a C identifier" },
+		{ "g-1", "e", "/bin/true", 0, 0, NULL },
+		{ "-g", "e", "/bin/true", 0, 0, NULL },
+		{ "g", "e-1", "/bin/true", PROBE_ERR_EVENT, 0, "not a C identifier" },
+		{ "g", "filter", "/bin/true", PROBE_ERR_EVENT, 0, "control file" },
+		{ "g", "enable", "/bin/true", PROBE_ERR_EVENT, 0, "control file" },
+		{ "g", "format", "/bin/true", PROBE_ERR_EVENT, 0, "control file" },
+		{ "g", "id", "/bin/true", PROBE_ERR_EVENT, 0, "control file" },
+		{ "g", "trigger", "/bin/true", PROBE_ERR_EVENT, 0, "control file" },
+		{ "g", "ids", "/bin/true", 0, 0, NULL },
 	};
 	struct probe_error err;
 	struct probe *p;
@@ -1066,6 +1082,8 @@ static void test_event_names(void **state)
 		{ "a_::b", false, "a_b" },
 		{ "_ZN2ns5Klass6methodEi", false, "_ZN2ns5Klass6methodEi" },
 		{ "bash_0x1000", false, "bash_0x1000" },
+		{ "enable", false, "enable_" },
+		{ "id", true, "id__return" },
 	};
 	char buf[PROBE_MAX_EVENT_NAME], *longsym;
 	size_t i;

@@ -1217,6 +1217,7 @@ static void test_profile_sort(void **state)
 }
 
 static char *prof_buf;
+static bool prof_verbose;
 
 static const char *prof_print(const struct stream_prof_row *rows, size_t n, bool json,
 			      double secs)
@@ -1227,7 +1228,7 @@ static const char *prof_print(const struct stream_prof_row *rows, size_t n, bool
 	free(prof_buf);
 	f = open_memstream(&prof_buf, &len);
 	assert_non_null(f);
-	assert_int_equal(stream_prof_print(f, rows, n, json, secs), 0);
+	assert_int_equal(stream_prof_print(f, rows, n, json, prof_verbose, secs), 0);
 	fclose(f);
 	return prof_buf;
 }
@@ -1279,6 +1280,28 @@ static void test_profile_print(void **state)
 			    "{\"group\": \"tst\", \"event\": \"alpha\", \"type\": \"r\", "
 			    "\"path\": \"/bin/b\", \"offset\": 32, \"hits\": 10, \"delta\": 5, "
 			    "\"rate\": 2.5}]}\n");
+
+	/* an event of two probes: their sum, and the probes themselves */
+	{
+		const struct stream_prof_part parts[] = { { &qa, 7 }, { &qd, 3 } };
+		struct stream_prof_row two = { &qa, 10, 0, parts, 2 };
+
+		assert_string_equal(prof_print(&two, 1, false, 0),
+				    "        HITS GROUP/EVENT  TYPE PATH:OFFSET\n"
+				    "          10 uprobes/zeta p    /bin/a:0x10 and 1 more\n");
+		prof_verbose = true;
+		assert_string_equal(prof_print(&two, 1, false, 0),
+				    "        HITS GROUP/EVENT  TYPE PATH:OFFSET\n"
+				    "          10 uprobes/zeta p    /bin/a:0x10 and 1 more\n"
+				    "           7                   /bin/a:0x10\n"
+				    "           3                   /bin/d:0x0\n");
+		prof_verbose = false;
+		assert_string_equal(prof_print(&two, 1, true, 0),
+				    "[{\"group\": \"uprobes\", \"event\": \"zeta\", \"type\": \"p\", "
+				    "\"path\": \"/bin/a\", \"offset\": 16, \"hits\": 10, \"probes\": ["
+				    "{\"path\": \"/bin/a\", \"offset\": 16, \"hits\": 7}, "
+				    "{\"path\": \"/bin/d\", \"offset\": 0, \"hits\": 3}]}]\n");
+	}
 	free(prof_buf);
 	prof_buf = NULL;
 }

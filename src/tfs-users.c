@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tracefs: who else streams an event, so that del and clear do not stop
+ * another user's live stream without being told to.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "tfs.h"
+#include "util.h"
+
+static bool enabled_in(const char *name, const char *group, const char *event)
+{
+	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
+	char *s = inst ? tracefs_event_file_read(inst, group, event, "enable", NULL) : NULL;
+	bool on = s && s[0] == '1';
+
+	free(s);
+	tracefs_instance_free(inst);
+	return on;
+}
+
+/* Whether process @pid has a file open under @dir ("/.../instances/NAME/"). */
+static bool holds_open(const char *pid, const char *dir)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	struct dirent *d;
+	bool found = false;
+	DIR *fds;
+
+	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
+	fds = opendir(path);
+	while (fds && !found && (d = readdir(fds))) {
+		ssize_t n;
+
+		if (snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, d->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = strncmp(link, dir, strlen(dir)) == 0;
+		}
+	}
+	if (fds)
+		closedir(fds);
+	return found;
+}
+
+/* The first process with a file of instance @name open, or 0. */
+static pid_t opener(const char *name)
+{
+	char dir[PATH_MAX];
+	struct dirent *d;
+	pid_t pid = 0;
+	DIR *proc;
+
+	if (snprintf(dir, sizeof(dir), "%s/instances/%s/", tfs_dir(), name) >= (int)sizeof(dir))
+		return 0;
+	proc = opendir("/proc");
+	while (proc && !pid && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		if (atoi(d->d_name) != getpid() && holds_open(d->d_name, dir))
+			pid = atoi(d->d_name);
+	}
+	if (proc)
+		closedir(proc);
+	return pid;
+}
+
+/* uprobe-<pid> names its stream's process; another tracer's is looked for. */
+static pid_t owner_of(const char *name)
+{
+	size_t plen = strlen(TFS_INSTANCE_PREFIX);
+	char *end;
+	long pid;
+
+	if (strncmp(name, TFS_INSTANCE_PREFIX, plen) == 0) {
+		pid = strtol(name + plen, &end, 10);
+		if (!*end && pid > 0 && pid <= INT_MAX && kill((pid_t)pid, 0) == 0)
+			return (pid_t)pid;
+	}
+	return opener(name);
+}
+
+static void fill_user(struct tfs_user *u, const char *name)
+{
+	char path[64], *comm;
+
+	snprintf(u->instance, sizeof(u->instance), "%s", name);
+	u->pid = owner_of(name);
+	u->comm[0] = '\0';
+	if (!u->pid)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)u->pid);
+	comm = util_read_file(path, NULL);
+	if (comm) {
+		comm[strcspn(comm, "\n")] = '\0';
+		snprintf(u->comm, sizeof(u->comm), "%s", comm);
+	}
+	free(comm);
+}
+
+int tfs_event_user(const char *group, const char *event, struct tfs_user *u)
+{
+	char **names = tracefs_instances(NULL);
+	char own[32];
+	int i, ret = 0;
+
+	if (!names)
+		return errno && errno != ENOENT ? -errno : 0;
+	snprintf(own, sizeof(own), TFS_INSTANCE_PREFIX "%d", (int)getpid());
+	for (i = 0; names[i] && !ret; i++) {
+		if (strcmp(names[i], own) == 0 || !enabled_in(names[i], group, event))
+			continue;
+		fill_user(u, names[i]);
+		ret = 1;
+	}
+	tracefs_list_free(names);
+	return ret;
+}
