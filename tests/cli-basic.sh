@@ -29,7 +29,7 @@ expect_eq "add without target: exit 64" "$rc" 64
 expect_match "add without target: says so" "$errout" "^uprobe add: a target is needed, such as /bin/bash:readline$"
 run "$UPROBE" add -g 1bad "$FIX:func_a"
 expect_eq "bad group name: exit 64" "$rc" 64
-expect_match "bad group name: named" "$errout" "^uprobe add: '1bad' is not a valid group name \(a C identifier of at most 63 characters\)$"
+expect_match "bad group name: named" "$errout" "^uprobe add: '1bad' is not a valid group name \\(letters, digits, '_' and '-', not starting with a digit\\)$"
 run "$UPROBE" add --max-probes 0 "$FIX:func_a"
 expect_eq "bad --max-probes: exit 64" "$rc" 64
 expect_match "bad --max-probes: says why" "$errout" "^uprobe add: --max-probes takes a positive number, not '0'$"
