@@ -380,6 +380,9 @@ int cmd_trace(int argc, char **argv)
 	status = stream_cmd_parse(&trace_argp, &t, argc, argv, &t.s);
 	if (status)
 		return status;
+	/* -p PID: the names resolve as PID sees them too (add's -p), and only
+	 * its events are streamed */
+	g_pid = t.s.pid;
 	/* of streams and traces killed by SIGKILL, and a group of our pid */
 	tfs_reap_instances();
 	tfs_reap_groups(TFS_TRACE_GROUP_PREFIX);

@@ -73,6 +73,9 @@ n=$("$UPROBE" stream --pid "$P1" -c 3 "$G/reach_fn" 2>/dev/null | grep -c " $G/r
 expect_eq "stream --pid PID sees that process's calls" "$n" 3
 
 # -p PID '*:SYMBOL': every mapped object that defines it, one event.
+# trace -p PID: resolved in PID's view as add -p is, only PID's events
+out=$("$UPROBE" trace -p "$P1" -c 3 'libreachtest:reach_fn a=%di' 2>/dev/null)
+expect_eq "trace -p PID resolves a library only PID maps" "$(grep -c ' uprobe_trace_[0-9]*/reach_fn a=' <<<"$out")" 3
 run "$UPROBE" add -p "$P1" -g "$G" '*:reach_both'
 expect_eq "add -p PID '*:reach_both'" "$rc" 0
 expect_eq "one event, a probe in the library" \
