@@ -61,7 +61,7 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/unit-%: tests/unit-%.c $(MOD_OBJS)
+$(BUILD)/tests/unit-%: tests/unit-%.c tests/common.c $(MOD_OBJS)
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $^ $(ALL_LDFLAGS) \
 		$(PKG_LIBS) -lcmocka

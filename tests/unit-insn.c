@@ -24,10 +24,11 @@
 
 #include <cmocka.h>
 
+#include "common.h"
+
 #include "insn.h"
 #include "../src/util.h"
 
-#define FX	"tests/fixtures"
 
 static char out[PATH_MAX];	/* absolute tests/out/insn */
 
@@ -37,31 +38,9 @@ static const uint64_t layout[] = {
 	0x57, 0x5a, 0x5b, 0x5c,
 };
 
-static int build(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int build(const char *fmt, ...)
+static char *fx(const char *name)
 {
-	char cmd[4 * PATH_MAX];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret)
-		fprintf(stderr, "unit-insn: fixture build failed: %s\n", cmd);
-	return ret;
-}
-
-static const char *fx(const char *name)
-{
-	static char path[4][PATH_MAX + 64];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(path[k], sizeof(path[k]), "%s/%s", out, name);
-	return path[k];
+	return ut_path(out, name);
 }
 
 /* Assembles or compiles @src with @cc, then keeps .text's bytes as NAME.bin. */
@@ -70,22 +49,17 @@ static int build_text(const char *cc, const char *src, const char *name)
 	char obj[PATH_MAX + 80];
 
 	snprintf(obj, sizeof(obj), "%s.o", fx(name));
-	return build("%s -c -o %s %s", cc, obj, src) ||
-	       build("objcopy -O binary --only-section=.text %s %s.bin", obj, fx(name));
+	return ut_sh("%s -c -o %s %s", cc, obj, src) ||
+	       ut_sh("objcopy -O binary --only-section=.text %s %s.bin", obj, fx(name));
 }
 
 static int setup(void **state)
 {
-	const char *root = getenv("UPROBE_ROOT");
 	const char *avx = "-O3 -march=skylake-avx512 -fcf-protection";
 	char cc[256];
 
-	if (root && chdir(root))
-		return -1;
-	if (!getcwd(out, sizeof(out)) || strlen(out) + 16 > sizeof(out))
-		return -1;
-	strcat(out, "/tests/out/insn");
-	if (build("mkdir -p '%s'", out) || build_text("gcc", FX "/insn-layout.S", "layout"))
+	if (ut_out(FX "/insn-layout.S", "insn", out, sizeof(out)) ||
+	    build_text("gcc", FX "/insn-layout.S", "layout"))
 		return -1;
 	snprintf(cc, sizeof(cc), "gcc %s", avx);
 	if (build_text(cc, FX "/insn-vec.c", "vec-gcc"))

@@ -24,27 +24,12 @@
 
 #include <cmocka.h>
 
+#include "common.h"
+
 #include "../src/resolve-int.h"
 #include "../src/util.h"
 
 static char out[PATH_MAX - 128];	/* absolute tests/out/path */
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret)
-		fprintf(stderr, "unit-path: failed: %s\n", cmd);
-	return ret;
-}
 
 static const char lib_src[] = "int uprobetest_fn(int x) { return x + 1; }\n";
 static const char prog_src[] =
@@ -69,21 +54,13 @@ static int write_file(const char *dir, const char *name, const char *text)
 
 static int setup(void **state)
 {
-	const char *root = getenv("UPROBE_ROOT");
-	char cwd[PATH_MAX - 256];
-
-	if (root && *root && chdir(root))
+	if (ut_out("tests/unit-path.c", "path", out, sizeof(out)))
 		return -1;
-	if (access("tests/unit-path.c", R_OK) || !getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, "unit-path: run from the repository root or set UPROBE_ROOT\n");
-		return -1;
-	}
-	snprintf(out, sizeof(out), "%s/tests/out/path", cwd);
-	return sh("mkdir -p '%s/vendor' '%s/ns'", out, out) ||
+	return ut_sh("mkdir -p '%s/vendor' '%s/ns'", out, out) ||
 	       write_file(out, "lib.c", lib_src) || write_file(out, "prog.c", prog_src) ||
-	       sh("gcc -O1 -shared -fPIC -Wl,-soname,libuprobetest.so.1 -o '%s/vendor/"
+	       ut_sh("gcc -O1 -shared -fPIC -Wl,-soname,libuprobetest.so.1 -o '%s/vendor/"
 		  "libuprobetest.so.1' '%s/lib.c'", out, out) ||
-	       sh("gcc -O1 -o '%s/uprobetest-prog' '%s/prog.c' -L'%s/vendor' "
+	       ut_sh("gcc -O1 -o '%s/uprobetest-prog' '%s/prog.c' -L'%s/vendor' "
 		  "-l:libuprobetest.so.1 -Wl,-rpath,'%s/vendor'", out, out, out, out);
 }
 

@@ -23,9 +23,10 @@
 
 #include <cmocka.h>
 
+#include "common.h"
+
 #include "resolve.h"
 
-#define FX	"tests/fixtures"
 #define LIBC	"/lib/x86_64-linux-gnu/libc.so.6"
 
 static char out[PATH_MAX];	/* absolute tests/out/resolve */
@@ -127,60 +128,28 @@ static void ref_func(const char *file, const char *name, bool exact, uint64_t *a
 
 static char *fx(const char *name)
 {
-	static char buf[4][PATH_MAX + 64];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", out, name);
-	return buf[k];
+	return ut_path(out, name);
 }
 
 /* ---- fixtures ---- */
 
-static int build(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int build(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret)
-		fprintf(stderr, "unit-resolve: fixture build failed: %s\n", cmd);
-	return ret;
-}
-
 static int setup(void **state)
 {
-	const char *root = getenv("UPROBE_ROOT");
-	char cwd[PATH_MAX - 64];
-
-	if (root && *root && chdir(root))
+	if (ut_out(FX "/resolve-main.c", "resolve", out, sizeof(out)))
 		return -1;
-	if (access(FX "/resolve-main.c", R_OK) || !getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, "unit-resolve: run from the repository root or set UPROBE_ROOT\n");
-		return -1;
-	}
-	snprintf(out, sizeof(out), "%s/tests/out/resolve", cwd);
-	if (build("mkdir -p '%s'", out))
-		return -1;
-	return build("gcc -O0 -g -o %s " FX "/resolve-main.c", fx("main-O0")) ||
-	       build("gcc -O2 -o %s " FX "/resolve-main.c", fx("main-O2")) ||
-	       build("gcc -O2 -fno-pie -no-pie -o %s " FX "/resolve-main.c", fx("main-nopie")) ||
-	       build("clang -O1 -fuse-ld=lld -o %s " FX "/resolve-main.c", fx("main-lld")) ||
-	       build("gcc -O2 -shared -fPIC -Wl,--version-script=" FX "/resolve-lib.map "
+	return ut_sh("gcc -O0 -g -o %s " FX "/resolve-main.c", fx("main-O0")) ||
+	       ut_sh("gcc -O2 -o %s " FX "/resolve-main.c", fx("main-O2")) ||
+	       ut_sh("gcc -O2 -fno-pie -no-pie -o %s " FX "/resolve-main.c", fx("main-nopie")) ||
+	       ut_sh("clang -O1 -fuse-ld=lld -o %s " FX "/resolve-main.c", fx("main-lld")) ||
+	       ut_sh("gcc -O2 -shared -fPIC -Wl,--version-script=" FX "/resolve-lib.map "
 		     "-o %s " FX "/resolve-lib.c", fx("libresolve-fx.so")) ||
-	       build("gcc -O2 -o %s " FX "/resolve-libuser.c -L%s -l:libresolve-fx.so "
+	       ut_sh("gcc -O2 -o %s " FX "/resolve-libuser.c -L%s -l:libresolve-fx.so "
 		     "-Wl,-rpath,'$ORIGIN'", fx("libuser"), out) ||
-	       build("g++ -O2 -o %s " FX "/resolve-cxx.cpp", fx("cxx")) ||
-	       build("gcc -O2 -o %s " FX "/resolve-dup1.c " FX "/resolve-dup2.c", fx("dup")) ||
-	       build("gcc -O2 -c -o %s " FX "/resolve-main.c", fx("main.o")) ||
-	       build("strip -o %s %s", fx("main-stripped"), fx("main-O2")) ||
-	       build("strip -o %s %s", fx("lib-stripped.so"), fx("libresolve-fx.so"));
+	       ut_sh("g++ -O2 -o %s " FX "/resolve-cxx.cpp", fx("cxx")) ||
+	       ut_sh("gcc -O2 -o %s " FX "/resolve-dup1.c " FX "/resolve-dup2.c", fx("dup")) ||
+	       ut_sh("gcc -O2 -c -o %s " FX "/resolve-main.c", fx("main.o")) ||
+	       ut_sh("strip -o %s %s", fx("main-stripped"), fx("main-O2")) ||
+	       ut_sh("strip -o %s %s", fx("lib-stripped.so"), fx("libresolve-fx.so"));
 }
 
 static struct resolve_elf *open_fx(const char *name)
@@ -633,7 +602,7 @@ static void test_find_path(void **state)
 	assert_string_equal(p, "/bin/sh");
 	free(p);
 	/* A relative $PATH entry gives an absolute path; non-executables are passed over. */
-	assert_int_equal(build("cp %s %s/rf-prog && chmod 755 %s/rf-prog && "
+	assert_int_equal(ut_sh("cp %s %s/rf-prog && chmod 755 %s/rf-prog && "
 			       "mkdir -p %s/noexec && cp %s %s/noexec/rf-prog && "
 			       "chmod 644 %s/noexec/rf-prog", fx("main-O0"), out, out, out,
 			       fx("main-O0"), out, out), 0);
@@ -676,7 +645,7 @@ static void test_find_path(void **state)
 	assert_int_equal(errno, ENOEXEC);
 	assert_non_null(strstr(resolve_errmsg(), "not an ELF"));
 	assert_null(resolve_find_path(""));
-	assert_int_equal(build("printf '#!/bin/sh\\nexit 0\\n' >%s && chmod 755 %s",
+	assert_int_equal(ut_sh("printf '#!/bin/sh\\nexit 0\\n' >%s && chmod 755 %s",
 			       fx("rf-script"), fx("rf-script")), 0);
 	assert_null(resolve_find_path(fx("rf-script")));
 	assert_int_equal(errno, ENOEXEC);
@@ -691,7 +660,7 @@ static struct resolve_elf *open_insn(void)
 	static bool built;
 
 	if (!built)
-		assert_int_equal(build("gcc -O0 -g -o %s " FX "/insn-target.c && perl -0777 -pi "
+		assert_int_equal(ut_sh("gcc -O0 -g -o %s " FX "/insn-target.c && perl -0777 -pi "
 				       "-e 's/ctl_Xnl\\0/ctl_\\nnl\\0/g; s/ctl_Xesc\\0/ctl_\\033esc"
 				       "\\0/g' %s && objcopy --only-keep-debug %s %s", fx("insn"),
 				       fx("insn"), fx("insn"), fx("insn.debug")), 0);

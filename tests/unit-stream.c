@@ -1176,8 +1176,8 @@ static struct probe qf = { .kind = PROBE_ENTRY, .group = g_tst, .event = e_able,
 static void prof_rows(struct stream_prof_row *rows)
 {
 	const struct stream_prof_row init[] = {
-		{ &qa, 10, 1 }, { &qb, 10, 5 }, { &qc, 3, 5 },
-		{ &qd, 10, 0 }, { &qe, 0, 0 }, { &qf, 10, 5 },
+		{ &qa, 10, 1, NULL, 0 }, { &qb, 10, 5, NULL, 0 }, { &qc, 3, 5, NULL, 0 },
+		{ &qd, 10, 0, NULL, 0 }, { &qe, 0, 0, NULL, 0 }, { &qf, 10, 5, NULL, 0 },
 	};
 
 	memcpy(rows, init, sizeof(init));

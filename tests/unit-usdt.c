@@ -23,10 +23,11 @@
 
 #include <cmocka.h>
 
+#include "common.h"
+
 #include "resolve-usdt.h"
 #include "../src/resolve-int.h"
 
-#define FX	"tests/fixtures"
 #define MAXN	64
 
 static char out[PATH_MAX];	/* absolute tests/out/usdt */
@@ -34,12 +35,7 @@ static bool have32;
 
 static char *fx(const char *name)
 {
-	static char buf[4][PATH_MAX + 64];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", out, name);
-	return buf[k];
+	return ut_path(out, name);
 }
 
 /* ---- what readelf says ---- */
@@ -141,44 +137,18 @@ static uint64_t ref_bias(const char *file, uint64_t vaddr)
 
 /* ---- fixtures ---- */
 
-static int build(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int build(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret)
-		fprintf(stderr, "unit-usdt: fixture build failed: %s\n", cmd);
-	return ret;
-}
-
 static int setup(void **state)
 {
-	const char *root = getenv("UPROBE_ROOT");
-	char cwd[PATH_MAX - 64];
-
-	if (root && *root && chdir(root))
+	if (ut_out(FX "/usdt-main.c", "usdt", out, sizeof(out)))
 		return -1;
-	if (access(FX "/usdt-main.c", R_OK) || !getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, "unit-usdt: run from the repository root or set UPROBE_ROOT\n");
-		return -1;
-	}
 	elf_version(EV_CURRENT);
-	snprintf(out, sizeof(out), "%s/tests/out/usdt", cwd);
-	if (build("mkdir -p '%s'", out) ||
-	    build("gcc -O0 -o %s " FX "/usdt-main.c " FX "/usdt-sema.c", fx("main-O0")) ||
-	    build("gcc -O2 -o %s " FX "/usdt-main.c " FX "/usdt-sema.c", fx("main-O2")) ||
-	    build("gcc -O2 -shared -fPIC -o %s " FX "/usdt-lib.c", fx("libusdt-fx.so")) ||
-	    build("strip -o %s %s", fx("main-stripped"), fx("main-O2")))
+	if (ut_sh("gcc -O0 -o %s " FX "/usdt-main.c " FX "/usdt-sema.c", fx("main-O0")) ||
+	    ut_sh("gcc -O2 -o %s " FX "/usdt-main.c " FX "/usdt-sema.c", fx("main-O2")) ||
+	    ut_sh("gcc -O2 -shared -fPIC -o %s " FX "/usdt-lib.c", fx("libusdt-fx.so")) ||
+	    ut_sh("strip -o %s %s", fx("main-stripped"), fx("main-O2")))
 		return -1;
 	/* Needs only gcc's -m32 code generator, no 32-bit C library. */
-	have32 = !build("gcc -m32 -O2 -nostdlib -static -idirafter /usr/include/x86_64-linux-gnu "
+	have32 = !ut_sh("gcc -m32 -O2 -nostdlib -static -idirafter /usr/include/x86_64-linux-gnu "
 			"-o %s " FX "/usdt-32.c 2>/dev/null", fx("fx32"));
 	return 0;
 }
