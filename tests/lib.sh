@@ -56,6 +56,25 @@ cc_fixture() {
 	"${CC:-gcc}" -g "$@" -o "$out" "$src"
 }
 
+# need_x86_64: the probes of a script fetch x86-64 registers; elsewhere the
+# whole script skips, visibly.
+need_x86_64() {
+	[ "$(uname -m)" = x86_64 ] && return 0
+	skip "all: the probes fetch x86-64 registers"
+	finish
+	exit 0
+}
+
+# stream_fixture [CFLAGS...]: tests/fixtures/stream-args.c built into $FIX
+# (the stream tests' program that prints its own arguments), or the script
+# ends failed.
+stream_fixture() {
+	FIX=$OUT/stream-args
+	CHECK=$TESTS_DIR/fixtures/stream-check.py
+	cc_fixture "$FIX" "$TESTS_DIR/fixtures/stream-args.c" -O2 -fno-omit-frame-pointer "$@" ||
+		{ fail "build fixture"; finish; exit 1; }
+}
+
 # --- live-kernel helpers -------------------------------------------------
 TRACEFS=
 # need_tracefs: finds (or as root mounts) tracefs; otherwise skips the

@@ -5,11 +5,7 @@
 # right as it is), with gcc and clang at -O0 and -O2, frame pointers on.
 source "$(dirname "$0")/lib.sh"
 need_tracefs
-if [ "$(uname -m)" != x86_64 ]; then
-	skip "all: frame pointers and \$stack0 of x86-64"
-	finish
-	exit 0
-fi
+need_x86_64
 
 SRC=$TESTS_DIR/fixtures/stack-chain.c
 WANT="leaf mid top main"

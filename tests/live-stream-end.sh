@@ -5,15 +5,9 @@
 # run removes.
 source "$(dirname "$0")/lib.sh"
 need_tracefs
-if [ "$(uname -m)" != x86_64 ]; then
-	skip "all: the probes fetch x86-64 registers"
-	finish
-	exit 0
-fi
+need_x86_64
 
-FIX=$OUT/stream-args
-cc_fixture "$FIX" "$TESTS_DIR/fixtures/stream-args.c" -O2 -fno-omit-frame-pointer ||
-	{ fail "build fixture"; finish; exit 1; }
+stream_fixture
 new_group G
 "$UPROBE" add -g "$G" -e s "$FIX:probe_s" d=%cx:s64 >/dev/null
 expect_eq "add a probe" "$?" 0

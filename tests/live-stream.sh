@@ -4,16 +4,9 @@
 # events. Each in a group of its own, removed whatever happens.
 source "$(dirname "$0")/lib.sh"
 need_tracefs
-if [ "$(uname -m)" != x86_64 ]; then
-	skip "all: the probes fetch x86-64 registers"
-	finish
-	exit 0
-fi
+need_x86_64
 
-FIX=$OUT/stream-args
-CHECK=$TESTS_DIR/fixtures/stream-check.py
-cc_fixture "$FIX" "$TESTS_DIR/fixtures/stream-args.c" -O2 -fno-omit-frame-pointer -pthread ||
-	{ fail "build fixture"; finish; exit 1; }
+stream_fixture -pthread
 new_group G
 
 "$UPROBE" add -g "$G" -e s "$FIX:probe_s" a=%di:s8 b=%si:s16 c=%dx:s32 d=%cx:s64 \

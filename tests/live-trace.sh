@@ -7,16 +7,9 @@
 # the PROBE; --latency pairs an entry-only PROBE; -p.
 source "$(dirname "$0")/lib.sh"
 need_tracefs
-if [ "$(uname -m)" != x86_64 ]; then
-	skip "all: the probes fetch x86-64 registers"
-	finish
-	exit 0
-fi
+need_x86_64
 
-FIX=$OUT/stream-args
-CHECK=$TESTS_DIR/fixtures/stream-check.py
-cc_fixture "$FIX" "$TESTS_DIR/fixtures/stream-args.c" -O2 -fno-omit-frame-pointer -pthread ||
-	{ fail "build fixture"; finish; exit 1; }
+stream_fixture -pthread
 TGT=$OUT/target
 cc_fixture "$TGT" "$TESTS_DIR/fixtures/target.c" -O2 ||
 	{ fail "build target fixture"; finish; exit 1; }
