@@ -17,13 +17,34 @@
 /* resolve_elf_each_func(): every alias of an address, where resolve_glob() keeps one */
 #include "resolve-int.h"
 
+struct funcs_opts {
+	struct cli_args target;
+	bool symbols;
+};
+
+static const struct argp_option funcs_options[] = {
+	{ "symbols", 's', NULL, 0, "The symbol table only: no debug information is read "
+	  "(fast; the bash completion asks this)", 0 },
+	{ 0 }
+};
+
+static error_t funcs_parse(int key, char *arg, struct argp_state *state)
+{
+	struct funcs_opts *o = state->input;
+
+	if (key != 's')
+		return cli_args_key(&o->target, key, arg, state);
+	o->symbols = true;
+	return 0;
+}
+
 static const struct argp funcs_argp = {
-	NULL, cli_args_parse, "PATH [GLOB]",
+	funcs_options, funcs_parse, "PATH [GLOB]",
 	"List the functions of PATH that can be probed, with their file offsets.\v"
 	"With debug information the names are the source's (C++ demangled, with "
 	"namespaces, classes and signatures), and inlined copies and compiler "
-	"clones are counted; without, the symbol table is listed. GLOB (fnmatch) "
-	"keeps the matching names.\n\n"
+	"clones are counted; without, or with --symbols, the symbol table is "
+	"listed. GLOB (fnmatch) keeps the matching names.\n\n"
 	"Examples:\n"
 	"  uprobe funcs /bin/bash 'read*'\n"
 	"  uprobe funcs ./app 'ns::Klass::*'",
@@ -340,10 +361,10 @@ static int list_funcs(const char *path, const char *glob, const struct resolve_d
 
 int cmd_funcs(int argc, char **argv)
 {
-	struct cli_args o = {
+	struct funcs_opts o = { .target = {
 		.max = 2, .form = "PATH and at most one GLOB",
 		.need = "name the program or library, as in 'uprobe funcs /bin/bash'",
-	};
+	} };
 	const char *glob;
 	struct resolve_dwarf_func *fs = NULL;
 	struct resolve_dwarf *d;
@@ -353,16 +374,17 @@ int cmd_funcs(int argc, char **argv)
 
 	if (cli_parse(&funcs_argp, argc, argv, &o))
 		return EXIT_FAIL;
-	glob = o.n > 1 ? o.v[1] : NULL;
-	path = cli_find(o.v[0], g_pid);
+	glob = o.target.n > 1 ? o.target.v[1] : NULL;
+	path = cli_find(o.target.v[0], g_pid);
 	if (!path)
 		return EXIT_FAIL;
-	d = resolve_dwarf_open(path);
-	if (!d && errno != ENODATA) {
+	/* the symbol table costs a few ms; opening DWARF costs more (libc's is compressed) */
+	d = o.symbols ? NULL : resolve_dwarf_open(path);
+	if (!d && !o.symbols && errno != ENODATA) {
 		err("'%s': %s", path, resolve_dwarf_errmsg());
 		goto out_free;
 	}
-	if (!d)
+	if (!d && !o.symbols)
 		verbose("%s", resolve_dwarf_errmsg());
 	ret = d ? resolve_dwarf_funcs(d, glob, &fs, &n) : 0;
 	if (ret)
