@@ -327,9 +327,10 @@ static void print_rows(const struct func_rows *r)
 		json_arr_end(cli_json());
 }
 
-/* The @n DWARF functions of @fs and the names of the symbol table, merged. */
+/* The @n DWARF functions of @fs and the names of the symbol table, merged;
+ * @symbols: the symbol table alone was asked for. */
 static int list_funcs(const char *path, const char *glob, const struct resolve_dwarf_func *fs,
-		      size_t n)
+		      size_t n, bool symbols)
 {
 	struct func_rows r = { .glob = glob };
 	size_t shown = 0, i;
@@ -347,6 +348,8 @@ static int list_funcs(const char *path, const char *glob, const struct resolve_d
 		shown += !r.v[i].shadow;
 	if (ret)
 		err_errno(ret, "'%s'", path);
+	else if (!shown && !n && !glob && symbols)
+		err("'%s': no symbol table (--symbols reads nothing else)", path);
 	else if (!shown && !n && !glob)
 		err("'%s': no functions: it is stripped (no debug information, no symbol table)",
 		    path);
@@ -390,7 +393,7 @@ int cmd_funcs(int argc, char **argv)
 	if (ret)
 		err_errno(ret, "'%s'", path);
 	else
-		status = list_funcs(path, glob, fs, n);
+		status = list_funcs(path, glob, fs, n, o.symbols);
 out_free:
 	resolve_dwarf_funcs_free(fs, n);
 	resolve_dwarf_close(d);
