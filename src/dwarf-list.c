@@ -11,6 +11,7 @@
 #include <string.h>
 #include <dwarf.h>
 
+#include "dwarf-files.h"
 #include "dwarf-int.h"
 
 struct funcs_ctx {
@@ -20,6 +21,7 @@ struct funcs_ctx {
 	size_t n, cap;
 	size_t *slots;		/* by name hash: index into fs + 1, 0 free */
 	size_t nslots;
+	struct dw_files files;
 };
 
 static size_t hash_name(const char *s)
@@ -84,13 +86,13 @@ static struct resolve_dwarf_func *func_slot(struct funcs_ctx *c, const char *nam
 	return &c->fs[c->n++];
 }
 
-static void func_decl(struct resolve_dwarf_func *f, Dwarf_Die *die)
+static void func_decl(struct funcs_ctx *c, struct resolve_dwarf_func *f, Dwarf_Die *die)
 {
 	const char *file;
 	Dwarf_Die o;
 
 	dw_origin(die, &o);
-	file = dwarf_decl_file(&o);
+	file = dw_decl_file(&c->files, c->d->dw, &o);
 	f->file = file ? strdup(file) : NULL;
 	dwarf_decl_line(&o, &f->line);
 }
@@ -135,7 +137,7 @@ static int list_visit(void *arg, Dwarf_Die *die, int tag)
 	if (!f)
 		return -ENOMEM;
 	if (!f->file)
-		func_decl(f, die);
+		func_decl(c, f, die);
 	if (tag == DW_TAG_inlined_subroutine)
 		f->ninlined++;
 	else
@@ -159,6 +161,7 @@ int resolve_dwarf_funcs(struct resolve_dwarf *d, const char *glob,
 	dw_clear_err();
 	ret = dw_walk_all(d, NULL, 0, list_visit, &c);
 	free(c.slots);
+	dw_files_free(&c.files);
 	if (ret) {
 		resolve_dwarf_funcs_free(c.fs, c.n);
 		return ret;
