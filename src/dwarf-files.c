@@ -101,8 +101,6 @@ static void find_sections(struct dw_files *c, Dwarf *dw)
 struct header {
 	struct cursor c;
 	unsigned int offsz, version;
-	const char **dirs;
-	size_t ndirs;
 	const char *comp_dir;
 };
 
@@ -138,54 +136,53 @@ static void rd_form(struct dw_files *f, struct header *h, uint64_t form, const c
 }
 
 /* libdw's name for a file: absolute as it is, else under its directory. */
-static char *join(const struct header *h, const char *name, uint64_t dir)
+static const char *join(struct dw_files *f, const struct dw_file *file)
 {
-	const char *d = dir < h->ndirs ? h->dirs[dir] : NULL;
+	const char *d = file->dir < f->ndirs ? f->dirs[file->dir] : NULL;
 	char *s;
 
-	if (!name)
+	if (!file->name || *file->name == '/' || !d)
+		return file->name;
+	s = realloc(f->joined, strlen(d) + strlen(file->name) + 2);
+	if (!s)
 		return NULL;
-	if (*name == '/' || !d)
-		return strdup(name);
-	s = malloc(strlen(d) + strlen(name) + 2);
-	if (s)
-		strcat(strcat(strcpy(s, d), "/"), name);
-	return s;
+	f->joined = s;
+	return strcat(strcat(strcpy(s, d), "/"), file->name);
 }
 
-static int push_dir(struct header *h, const char *dir)
+static int push_dir(struct dw_files *f, const char *dir)
 {
-	void *v = realloc(h->dirs, (h->ndirs + 1) * sizeof(*h->dirs));
+	void *v;
 
-	if (!v)
-		return -1;
-	h->dirs = v;
-	h->dirs[h->ndirs++] = dir;
+	if (f->ndirs == f->dcap) {
+		v = realloc(f->dirs, (f->dcap ? 2 * f->dcap : 32) * sizeof(*f->dirs));
+		if (!v)
+			return -1;
+		f->dirs = v;
+		f->dcap = f->dcap ? 2 * f->dcap : 32;
+	}
+	f->dirs[f->ndirs++] = dir;
 	return 0;
 }
 
-/* @name joined, or NULL for file 0 of DWARF 2 to 4 (@name NULL and @dir 0). */
-static int push_name(struct dw_files *f, const struct header *h, const char *name,
-		     uint64_t dir)
+static int push_name(struct dw_files *f, const char *name, uint64_t dir)
 {
-	char *s = name ? join(h, name, dir) : NULL;
 	void *v;
 
-	if (name && !s)
-		return -1;
-	v = realloc(f->names, (f->n + 1) * sizeof(*f->names));
-	if (!v) {
-		free(s);
-		return -1;
+	if (f->n == f->cap) {
+		v = realloc(f->files, (f->cap ? 2 * f->cap : 64) * sizeof(*f->files));
+		if (!v)
+			return -1;
+		f->files = v;
+		f->cap = f->cap ? 2 * f->cap : 64;
 	}
-	f->names = v;
-	f->names[f->n++] = s;
+	f->files[f->n++] = (struct dw_file){ name, dir };
 	return 0;
 }
 
 /*
- * A DWARF 5 table: its entry format, its count, its entries. Directories
- * go to h->dirs; files (@files) to f->names, joined.
+ * A DWARF 5 table: its entry format, its count, its entries: directories,
+ * or files (@files).
  */
 static int rd_table5(struct dw_files *f, struct header *h, bool files)
 {
@@ -212,7 +209,7 @@ static int rd_table5(struct dw_files *f, struct header *h, bool files)
 		}
 		if (h->c.bad || !path)
 			return -1;
-		if (files ? push_name(f, h, path, dir) : push_dir(h, path))
+		if (files ? push_name(f, path, dir) : push_dir(f, path))
 			return -1;
 	}
 	return h->c.bad ? -1 : 0;
@@ -224,16 +221,16 @@ static int rd_tables4(struct dw_files *f, struct header *h)
 	const char *s;
 	uint64_t dir;
 
-	if (push_dir(h, h->comp_dir) || push_name(f, h, NULL, 0))
+	if (push_dir(f, h->comp_dir) || push_name(f, NULL, 0))
 		return -1;
 	while ((s = rd_str(&h->c)) && *s)
-		if (push_dir(h, s))
+		if (push_dir(f, s))
 			return -1;
 	while ((s = rd_str(&h->c)) && *s) {
 		dir = rd_uleb(&h->c);
 		rd_uleb(&h->c);
 		rd_uleb(&h->c);
-		if (h->c.bad || push_name(f, h, s, dir))
+		if (h->c.bad || push_name(f, s, dir))
 			return -1;
 	}
 	return h->c.bad ? -1 : 0;
@@ -273,17 +270,6 @@ static int rd_header(struct dw_files *f, struct header *h, uint64_t off)
 	return rd_table5(f, h, false) || rd_table5(f, h, true) ? -1 : 0;
 }
 
-static void names_free(struct dw_files *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		free(c->names[i]);
-	free(c->names);
-	c->names = NULL;
-	c->n = 0;
-}
-
 /* The names of @cu's files, once per CU in a row. */
 static void read_cu(struct dw_files *c, Dwarf *dw, Dwarf_CU *cu)
 {
@@ -292,7 +278,7 @@ static void read_cu(struct dw_files *c, Dwarf *dw, Dwarf_CU *cu)
 	Dwarf_Word off;
 	Dwarf_Die cudie;
 
-	names_free(c);
+	c->n = c->ndirs = 0;
 	c->cu = cu;
 	c->failed = true;
 	if (!c->secs_read)
@@ -302,9 +288,6 @@ static void read_cu(struct dw_files *c, Dwarf *dw, Dwarf_CU *cu)
 		return;
 	h.comp_dir = dwarf_formstring(dwarf_attr(&cudie, DW_AT_comp_dir, &a));
 	c->failed = rd_header(c, &h, off) != 0;
-	free(h.dirs);
-	if (c->failed)
-		names_free(c);
 }
 
 const char *dw_decl_file(struct dw_files *c, Dwarf *dw, Dwarf_Die *die)
@@ -318,10 +301,12 @@ const char *dw_decl_file(struct dw_files *c, Dwarf *dw, Dwarf_Die *die)
 		read_cu(c, dw, a.cu);
 	if (c->failed)
 		return dwarf_decl_file(die);
-	return idx < c->n ? c->names[idx] : NULL;
+	return idx < c->n ? join(c, &c->files[idx]) : NULL;
 }
 
 void dw_files_free(struct dw_files *c)
 {
-	names_free(c);
+	free(c->files);
+	free(c->dirs);
+	free(c->joined);
 }

@@ -9,11 +9,19 @@
 
 #include <elfutils/libdw.h>
 
+struct dw_file {
+	const char *name;	/* as the header has it; NULL: file 0 before DWARF 5 */
+	uint64_t dir;
+};
+
 /* One CU's file names at a time; zeroed to start, dw_files_free() at the end. */
 struct dw_files {
 	Dwarf_CU *cu;		/* whose names these are */
-	char **names;		/* by DW_AT_decl_file; NULL: unnamed */
-	size_t n;
+	struct dw_file *files;	/* by DW_AT_decl_file */
+	size_t n, cap;
+	const char **dirs;
+	size_t ndirs, dcap;
+	char *joined;		/* the last name asked for, with its directory */
 	bool failed;		/* the header could not be read: libdw's way */
 	Elf_Data *line, *line_str, *str;
 	bool secs_read;
