@@ -286,6 +286,10 @@ static void rows_dedup_cxx(struct func_rows *r)
 {
 	size_t i, lo, hi, out = 0;
 
+	for (i = 0; i < r->n && !r->v[i].shown; i++)
+		;
+	if (i == r->n)	/* no C++ symbol: sorted by name already, as shown */
+		return;
 	qsort(r->v, r->n, sizeof(*r->v), cmp_addr);
 	for (lo = 0; lo < r->n; lo = hi) {
 		for (hi = lo; hi < r->n && r->v[hi].addr == r->v[lo].addr; hi++)
