@@ -1,6 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* uprobe funcs: the functions of a file that can be probed, from its debug
- * information (demangled, with inlined copies), else from its symbols. */
+/*
+ * uprobe funcs: the functions of a file that can be probed, from its debug
+ * information (demangled, with inlined copies), else from its symbols.
+ *
+ * Speed (2 cores, shared; hyperfine): with --symbols, libc 5 ms (perf probe
+ * -F 10-15 ms), a 1000-CU program 9-11 ms (bpftrace -l 47-88 ms), a
+ * completion's 'mallo*' on libc 2 ms. With DWARF, libc 73-79 ms (was
+ * 91-127) and the 1000-CU program 103-112 ms, 24 MB at peak (was 141-169
+ * ms, 150 MB): libdw inflating libc's compressed sections is 36% of it and
+ * its DIE walk most of the rest. A GLOB does not skip compilation units: a
+ * function that exists only inlined (which 'uprobe add' takes) is found by
+ * no symbol, so only the walk finds it; --symbols is the fast answer.
+ */
 #include <argp.h>
 #include <errno.h>
 #include <fnmatch.h>
