@@ -7,7 +7,8 @@ source "$(dirname "$0")/lib.sh"
 LIBC=$(ldconfig -p | awk '$1 == "libc.so.6" && /x86-64/ { print $NF; exit }')
 FIX=$OUT/compl-fix
 cat >"$OUT/compl-fix.c" <<'EOF'
-__attribute__((noinline)) int acc_sum(int a, int b) { return a + b; }
+static inline __attribute__((always_inline)) int acc_twice_inl(int a) { return 2 * a; }
+__attribute__((noinline)) int acc_sum(int a, int b) { return acc_twice_inl(a) + b; }
 int main(int argc, char **argv) { return acc_sum(argc, argc) == 1; }
 EOF
 cc_fixture "$FIX" "$OUT/compl-fix.c" -O0 || { fail "build fixture"; finish; exit 1; }
@@ -82,6 +83,9 @@ tab() {
 sleep 0.5
 tab "TAB completes a function after PATH:" "uprobe add $FIX:acc_<TAB>" \
 	"uprobe add $FIX:acc_sum ?\$"
+# no symbol starts so: the debug information's inlined-only function
+tab "TAB completes an inlined-only function from DWARF" "uprobe add $FIX:acc_tw<TAB>" \
+	"uprobe add $FIX:acc_twice_inl ?\$"
 tab "TAB TAB lists the commands" "uprobe <TAB><TAB>" "funcs +help"
 tab "TAB TAB lists add's options" "uprobe add -<TAB><TAB>" "--dry-run.*--max-probes|--max-probes.*--dry-run"
 tab "TAB completes a file, no space after it" "uprobe funcs $FIX.<TAB>" \
@@ -102,7 +106,10 @@ fi
 # The time a TAB after libc.so.6:mallo waits for (the speed of funcs)
 if [ -n "$LIBC" ]; then
 	t0=$(date +%s%N)
+	"$UPROBE" --json funcs --symbols "$LIBC" 'mallo*' >/dev/null 2>&1
+	echo "# completion of $LIBC:mallo asks funcs --symbols for $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+	t0=$(date +%s%N)
 	"$UPROBE" --json funcs "$LIBC" 'mallo*' >/dev/null 2>&1
-	echo "# completion of $LIBC:mallo asks funcs for $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+	echo "# funcs $LIBC 'mallo*' with its DWARF: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 fi
 finish

@@ -40,6 +40,24 @@ expect_eq "funcs of a fully stripped program fails" "$rc" 1
 expect_match "and says it is stripped" "$errout" "stripped"
 run "$UPROBE" funcs /nonexistent/x
 expect_eq "funcs of a missing file fails" "$rc" 1
+run "$UPROBE" funcs --symbols "$FIX"
+expect_eq "funcs --symbols" "$rc" 0
+for f in func_a func_b main; do
+	expect_match "funcs --symbols lists $f at its file offset, no file:line" "$out" \
+		"^ *$(off_of $f)  $f\$"
+done
+run "$UPROBE" funcs -s "$FIX" 'func_[ab]'
+expect_eq "funcs -s GLOB filters" "$(printf '%s\n' "$out" | awk '{ print $2 }' | tr '\n' ' ')" \
+	"func_a func_b "
+run "$UPROBE" --json funcs -s "$FIX" func_b
+check "funcs -s --json: the symbol, no file" python3 -c '
+import json, sys
+f = json.loads(sys.argv[1])
+assert len(f) == 1 and f[0]["name"] == "func_b" and f[0]["offset"] == int(sys.argv[2], 16)
+assert f[0]["symbol"] == "func_b" and f[0]["file"] is None' "$out" "$(off_of func_b)"
+run "$UPROBE" funcs -s "$STRIPPED"
+expect_eq "funcs -s of a fully stripped program fails" "$rc" 1
+expect_match "and says there is no symbol table" "$errout" "no symbol table"
 
 run "$UPROBE" vars "$FIX:func_b"
 expect_eq "vars" "$rc" 0
