@@ -30,8 +30,8 @@ show() {
 	"$@"
 }
 status=0
-# one command: the probes live as long as the trace
-show "$UPROBE" trace --latency "$DEMO:count_vowels word=+0(%di):string times=%si:s32" \
+# one command: the probes live as long as the trace; word and times by their DWARF names
+show "$UPROBE" trace --latency "$DEMO:count_vowels word times" \
 	-- "$DEMO" || status=1
 show "$UPROBE" add -g "$G" "$DEMO:count_vowels" 'word=+0(%di):string' 'times=%si:s32' &&
 show "$UPROBE" add -g "$G" -r "$DEMO:count_vowels" 'vowels=$retval:s32' &&
