@@ -159,7 +159,7 @@ expect_match "names the user's token" "$errout" "in argument 1, 'x'$"
 expect_match "shows the line it generated" "$errout" "^  p:$G/fixed $FIX:0x[0-9a-f]+ x=%di:s32$"
 
 # our own refusals, before anything is written
-n0=$(grep -c . "$TRACEFS/uprobe_events")
+n0=$(grep -c "^[pr]:$G/" "$TRACEFS/uprobe_events")
 run "$UPROBE" add -g "$G" "$FIX:func_a" '%zz'
 expect_eq "unknown register refused" "$rc" 1
 expect_match "names the token" "$errout" "%zz"
@@ -172,7 +172,7 @@ expect_eq "unknown symbol refused" "$rc" 1
 expect_match "and named" "$errout" "no_such_function"
 run "$UPROBE" add -g "$G" "$FIX:func_a" '$retval'
 expect_eq "\$retval on an entry probe refused" "$rc" 1
-expect_eq "nothing was written by refusals" "$(grep -c . "$TRACEFS/uprobe_events")" "$n0"
+expect_eq "nothing was written by refusals" "$(grep -c "^[pr]:$G/" "$TRACEFS/uprobe_events")" "$n0"
 
 run "$UPROBE" add -g "$G" "$(basename "$FIX")x:func_a" 2>/dev/null
 expect_eq "unknown program refused" "$rc" 1

@@ -149,7 +149,9 @@ wait "$live"
 expect_eq "and the live one ends cleanly" "$(left "$live")" ""
 
 # --- a refused batch adds nothing and names the PROBE and the token
-n0=$(grep -c . "$TRACEFS/uprobe_events")
+# ours: the events of traces and of this test's group (others' come and go)
+ours() { grep -cE "^[pr]:(uprobe_trace_[0-9]+|$G)/" "$TRACEFS/uprobe_events"; }
+n0=$(ours)
 run "$UPROBE" trace "$TGT:func_a x=%di" "$TGT:func_b y=%zz" -- "$TGT" 1
 expect_eq "a bad fetch-arg fails the batch" "$rc" 1
 expect_match "the token, with a caret" "$errout" "^  y=%zz$"
@@ -160,15 +162,15 @@ expect_match "names it and its PROBE" "$errout" "'$TGT:nosuch'.*"$'\n'".*in PROB
 # the kernel refuses func_b (its offset has a probe with a reference
 # counter): func_a, added first, is taken back
 echo "$("$UPROBE" add -n -g "$G" -e pre "$TGT:func_b")(0x10)" >>"$TRACEFS/uprobe_events"
-n1=$(grep -c . "$TRACEFS/uprobe_events")
+n1=$(ours)
 run "$UPROBE" trace "$TGT:func_a" "$TGT:func_b" -- "$TGT" 1
 expect_eq "a kernel refusal fails" "$rc" 1
 expect_match "says which PROBE, and that nothing was added" "$errout" \
 	"in PROBE 2, '$TGT:func_b': nothing was added"
-expect_eq "nothing of the batch is left" "$(grep -c . "$TRACEFS/uprobe_events")" "$n1"
+expect_eq "nothing of the batch is left" "$(ours)" "$n1"
 expect_eq "nothing ran" "$(grep -c . <<<"$out")" 0
 echo "-:$G/pre" >>"$TRACEFS/uprobe_events"
-expect_eq "refusals added nothing" "$(grep -c . "$TRACEFS/uprobe_events")" "$n0"
+expect_eq "refusals added nothing" "$(ours)" "$n0"
 
 # --- --latency pairs an entry-only PROBE with its return probe
 run "$UPROBE" trace --latency "$FIX:probe_s" -- "$FIX" loop 20 1
