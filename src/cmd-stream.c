@@ -123,7 +123,8 @@ static const struct argp stream_argp = {
 	"tracefs instance (instances/uprobe-PID), removed again however the "
 	"stream ends. With -- CMD, CMD is started with the events already "
 	"enabled, only its events (and its children's) are shown, and the "
-	"stream ends when it does, with its exit status. Lost events are "
+	"stream ends when it does, with its exit status (when --count or "
+	"--duration ends it first, CMD is sent SIGTERM). Lost events are "
 	"reported on stderr; the exit status is then 2. See uprobe-stream(8).",
 	cli_children, NULL, NULL
 };

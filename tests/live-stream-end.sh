@@ -77,18 +77,21 @@ ends_cmd() {
 	echo "$rc $(grep -c " $EV " "$OUT/cmd.txt")" \
 		"$([ -n "$cmd" ] && kill -0 "$cmd" 2>/dev/null && echo "CMD left")"
 	[ -n "$cmd" ] && kill -KILL "$cmd" 2>/dev/null
+	[ "$rc" = 0 ] || head -3 "$OUT/cmd.err"
 }
 EV=$G/s
 LOOP=("$FIX" loop 987654 20)
-expect_eq "--count 5 -- CMD: ends, exit 0, 5 events, CMD gone" \
-	"$(ends_cmd "$UPROBE" stream --count 5 "$G/s" -- "${LOOP[@]}")" "0 5 "
-r=$(ends_cmd "$UPROBE" stream --duration 1 "$G/s" -- "${LOOP[@]}")
-expect_match "--duration 1 -- CMD: ends, exit 0, events, CMD gone" "$r" '^0 [1-9][0-9]* $'
-expect_eq "--count -- CMD: nothing left" "$(left "$p")" ""
+ends_cmd "$UPROBE" stream --count 5 "$G/s" -- "${LOOP[@]}" >"$OUT/cmd.res"
+expect_eq "--count 5 -- CMD: ends, exit 0, 5 events, CMD gone" "$(cat "$OUT/cmd.res")" "0 5 "
+expect_eq "--count 5 -- CMD: nothing left" "$(left "$p")" ""
+ends_cmd "$UPROBE" stream --duration 1 "$G/s" -- "${LOOP[@]}" >"$OUT/cmd.res"
+expect_match "--duration 1 -- CMD: ends, exit 0, events, CMD gone" "$(cat "$OUT/cmd.res")" \
+	'^0 [1-9][0-9]* $'
+expect_eq "--duration 1 -- CMD: nothing left" "$(left "$p")" ""
 # CMD ignores SIGTERM: 3 s later, SIGKILL, said on stderr
 IGN=(sh -c 'trap "" TERM; exec "$0" loop 987654 20' "$FIX")
-expect_eq "--count 5 -- CMD ignoring SIGTERM: killed after 3 s" \
-	"$(ends_cmd "$UPROBE" stream --count 5 "$G/s" -- "${IGN[@]}")" "0 5 "
+ends_cmd "$UPROBE" stream --count 5 "$G/s" -- "${IGN[@]}" >"$OUT/cmd.res"
+expect_eq "--count 5 -- CMD ignoring SIGTERM: killed after 3 s" "$(cat "$OUT/cmd.res")" "0 5 "
 expect_match "and said so" "$(cat "$OUT/cmd.err")" "still running 3 s after SIGTERM"
 # ... and SIGINT while we wait for it ends it at once
 "$UPROBE" stream --count 5 "$G/s" -- "${IGN[@]}" >"$OUT/cmd.txt" 2>&1 &
