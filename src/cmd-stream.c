@@ -123,7 +123,8 @@ static const struct argp stream_argp = {
 	"tracefs instance (instances/uprobe-PID), removed again however the "
 	"stream ends. With -- CMD, CMD is started with the events already "
 	"enabled, only its events (and its children's) are shown, and the "
-	"stream ends when it does, with its exit status. Lost events are "
+	"stream ends when it does, with its exit status (when --count or "
+	"--duration ends it first, CMD is sent SIGTERM). Lost events are "
 	"reported on stderr; the exit status is then 2. See uprobe-stream(8).",
 	cli_children, NULL, NULL
 };
@@ -157,48 +158,6 @@ void stream_cmd_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 	/* a closed output shows as EPIPE from write() */
 	signal(SIGPIPE, SIG_IGN);
-}
-
-/*
- * CMD is forked now and waits on a pipe; it runs (execvp) once the
- * events are enabled with its pid in set_event_pid.
- */
-static pid_t fork_cmd(char **cmd, int *go_fd)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[1]);
-		signal(SIGPIPE, SIG_DFL);
-		if (read(p[0], &c, 1) != 1)
-			_exit(127);	/* the stream failed to start */
-		execvp(cmd[0], cmd);
-		fprintf(stderr, "uprobe stream: cannot run '%s': %s\n", cmd[0],
-			strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
-	}
-	close(p[0]);
-	*go_fd = p[1];
-	return pid;
-}
-
-static int status_of(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return EXIT_FAIL;
 }
 
 /* CLOCK_MONOTONIC in seconds */
@@ -260,7 +219,7 @@ static bool child_gone(struct run *r)
 		return r->child_done;
 	if (waitpid(r->child, &st, WNOHANG) == r->child) {
 		r->child_done = true;
-		r->child_status = status_of(st);
+		r->child_status = stream_cmd_status(st);
 	}
 	return r->child_done;
 }
@@ -362,7 +321,7 @@ static int setup(struct run *r, struct probe *const *probes, size_t n)
 		return ret;
 	}
 	if (a->cmd) {
-		r->child = fork_cmd(a->cmd, &r->go_fd);
+		r->child = stream_cmd_fork(a->cmd, &r->go_fd);
 		if (r->child < 0) {
 			ret = -errno;
 			err_errno(ret, "cannot start '%s'", a->cmd[0]);
@@ -384,21 +343,24 @@ static int setup(struct run *r, struct probe *const *probes, size_t n)
 	return ret;
 }
 
-/* After the stream: CMD's status, once it ends (a kill(1) is passed on). */
-static int wait_child(struct run *r)
+/*
+ * After the stream: CMD to its end. A kill(1) of ours is passed on to it and
+ * its status is ours; a signal from the terminal reached it already. When
+ * the stream ended first (--count, --duration, no event left, a closed
+ * output) CMD is sent SIGTERM, and the stream's own @status is ours.
+ */
+static int wait_child(struct run *r, int status)
 {
+	int pass = got_signal && signal_from_process ? got_signal : 0;
+	bool ended = false;
 	int st;
 
 	if (r->go_fd >= 0)
 		close(r->go_fd);	/* not started: it exits 127 */
 	if (r->child_done)
 		return r->child_status;
-	if (got_signal && signal_from_process)
-		kill(r->child, got_signal);
-	while (waitpid(r->child, &st, 0) < 0)
-		if (errno != EINTR)
-			return EXIT_FAIL;
-	return status_of(st);
+	st = stream_cmd_reap(r->child, r->a->cmd[0], pass, !got_signal, &got_signal, &ended);
+	return ended ? status : st;
 }
 
 static int select_events(struct stream_args *a, struct tfs_event **ev, size_t *n,
@@ -511,7 +473,7 @@ int stream_cmd_run(struct stream_args *a, struct probe *const *probes, size_t n)
 		status = run_stream(&r);
 	stream_free(r.s);
 	if (r.child > 0 && started) {
-		status = wait_child(&r);
+		status = wait_child(&r, status);
 	} else if (r.child > 0) {
 		close(r.go_fd);	/* it exits without running CMD */
 		waitpid(r.child, NULL, 0);

@@ -187,7 +187,25 @@ char *dw_qualname(struct resolve_dwarf *d, Dwarf_Die *die)
 
 /* --- type names ---------------------------------------------------------- */
 
-static char *type_name_r(struct resolve_dwarf *d, Dwarf_Die *type, const char *suffix, int depth);
+/*
+ * C's declarator spelling: a type is written as its base type, qualifiers
+ * first ("const char"), then the declarator built from the outside in
+ * ("*const[4]"). Qualifiers on an array qualify its elements, so they pass
+ * down to them (gcc puts a const both around "const char msg[]" and inside
+ * it); qualifiers on a pointer follow its star ("char *const").
+ */
+#define DW_Q_CONST	1
+#define DW_Q_VOLATILE	2
+
+static char *type_name_r(struct resolve_dwarf *d, Dwarf_Die *type, const char *decl,
+			 int quals, int depth);
+
+static const char *quals_str(int quals)
+{
+	static const char *const s[] = { "", "const", "volatile", "const volatile" };
+
+	return s[quals & 3];
+}
 
 static bool type_of(Dwarf_Die *die, Dwarf_Die *type)
 {
@@ -196,121 +214,121 @@ static bool type_of(Dwarf_Die *die, Dwarf_Die *type)
 	return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, type);
 }
 
-/* The type that @type refers to, spelt around @s; frees @s. */
-static char *inner_name(struct resolve_dwarf *d, Dwarf_Die *type, char *s, int depth)
+/* The type that @type refers to, spelt around @decl; frees @decl. */
+static char *inner_name(struct resolve_dwarf *d, Dwarf_Die *type, char *decl, int quals,
+			int depth)
 {
 	Dwarf_Die next;
 	char *r;
 
-	if (!s)
+	if (!decl)
 		return NULL;
-	if (!type_of(type, &next))
-		r = dw_strdupf("void %s", s);
-	else
-		r = type_name_r(d, &next, s, depth + 1);
-	free(s);
+	r = type_name_r(d, type_of(type, &next) ? &next : NULL, decl, quals, depth + 1);
+	free(decl);
 	return r;
 }
 
-static char *array_name(struct resolve_dwarf *d, Dwarf_Die *type, const char *suffix, int depth)
+/* "*const" before "*": "*const *"; before "[4]": "*const[4]". */
+static char *pointer_decl(const char *star, int quals, const char *decl)
 {
+	const char *sep = quals && decl[0] && decl[0] != '[' ? " " : "";
+
+	return dw_strdupf("%s%s%s%s", star, quals_str(quals), sep, decl);
+}
+
+/* "[2][3]" from the subranges; "(*)[2][3]" when a pointer holds the array. */
+static char *array_name(struct resolve_dwarf *d, Dwarf_Die *type, const char *decl, int quals,
+			int depth)
+{
+	bool wrap = decl[0] == '*' || decl[0] == '&';
+	char dims[128] = "";
 	Dwarf_Attribute a;
 	Dwarf_Die sub;
-	Dwarf_Word n = 0;
+	int len = 0, r;
 
-	if (dwarf_child(type, &sub) == 0 && dwarf_tag(&sub) == DW_TAG_subrange_type) {
+	for (r = dwarf_child(type, &sub); r == 0 && len < (int)sizeof(dims) - 24;
+	     r = dwarf_siblingof(&sub, &sub)) {
+		Dwarf_Word n = 0;
+
+		if (dwarf_tag(&sub) != DW_TAG_subrange_type)
+			continue;
 		if (dwarf_attr(&sub, DW_AT_count, &a))
 			dwarf_formudata(&a, &n);
 		else if (dwarf_attr(&sub, DW_AT_upper_bound, &a) && !dwarf_formudata(&a, &n))
 			n++;
+		if (n)
+			len += snprintf(dims + len, sizeof(dims) - len, "[%" PRIu64 "]",
+					(uint64_t)n);
+		else
+			len += snprintf(dims + len, sizeof(dims) - len, "[]");
 	}
-	if (n)
-		return inner_name(d, type, dw_strdupf("%s[%" PRIu64 "]", suffix, (uint64_t)n),
-				  depth);
-	return inner_name(d, type, dw_strdupf("%s[]", suffix), depth);
-}
-
-/* "const char *" but "char *const": the qualifier binds to what it follows. */
-static char *cv_name(struct resolve_dwarf *d, Dwarf_Die *type, int tag, const char *suffix,
-		     int depth)
-{
-	const char *kw = tag == DW_TAG_const_type ? "const" : "volatile";
-	Dwarf_Die next;
-	char *s, *r;
-	int t2;
-
-	if (!type_of(type, &next))
-		return dw_strdupf("%s void%s%s", kw, suffix[0] ? " " : "", suffix);
-	t2 = dwarf_tag(&next);
-	if (t2 == DW_TAG_pointer_type || t2 == DW_TAG_reference_type) {
-		s = dw_strdupf("%s %s", kw, suffix);
-		r = s ? type_name_r(d, &next, s, depth + 1) : NULL;
-		free(s);
-		return r;
-	}
-	r = type_name_r(d, &next, suffix, depth + 1);
-	s = r ? dw_strdupf("%s %s", kw, r) : NULL;
-	free(r);
-	return s;
+	if (!len)
+		snprintf(dims, sizeof(dims), "[]");
+	return inner_name(d, type, dw_strdupf("%s%s%s%s", wrap ? "(" : "", decl,
+					      wrap ? ")" : "", dims), quals, depth);
 }
 
 /* A base type, a typedef, or a struct, union, enum or class by name. */
 static char *named_type_name(struct resolve_dwarf *d, Dwarf_Die *type, int tag,
-			     const char *suffix)
+			     const char *decl, int quals)
 {
-	const char *name = dwarf_diename(type), *kw = "";
-	char *q, *r;
+	const char *name = type ? dwarf_diename(type) : "void", *kw = "";
+	const char *sep = decl[0] && decl[0] != '[' ? " " : "";
+	char *q = NULL, *r;
 
 	if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
 	    tag == DW_TAG_class_type || tag == DW_TAG_enumeration_type ||
 	    tag == DW_TAG_typedef) {
 		if (dw_is_cxx(type)) {
 			q = dw_qualname(d, type);
-			r = dw_strdupf("%s%s%s", q ? q : "{unnamed}", suffix[0] ? " " : "", suffix);
-			free(q);
-			return r;
-		}
-		if (tag != DW_TAG_typedef)
+			name = q;
+		} else if (tag != DW_TAG_typedef) {
 			kw = tag == DW_TAG_structure_type ? "struct " :
 			     tag == DW_TAG_union_type ? "union " : "enum ";
+		}
 	}
-	return dw_strdupf("%s%s%s%s", kw, name ? name : "{unnamed}",
-			  suffix[0] && suffix[0] != '[' ? " " : "", suffix);
+	r = dw_strdupf("%s%s%s%s%s%s", quals_str(quals), quals ? " " : "", kw,
+		       name ? name : "{unnamed}", sep, decl);
+	free(q);
+	return r;
 }
 
-/* @type spelt around @suffix, the declarator built so far ("*const[4]"). */
-static char *type_name_r(struct resolve_dwarf *d, Dwarf_Die *type, const char *suffix, int depth)
+/* @type spelt around @decl, the declarator built so far ("*const[4]"), with
+ * the qualifiers @quals still to place. */
+static char *type_name_r(struct resolve_dwarf *d, Dwarf_Die *type, const char *decl,
+			 int quals, int depth)
 {
 	int tag;
 
 	if (!type || depth > 16)
-		return dw_strdupf("void%s%s", suffix[0] ? " " : "", suffix);
+		return named_type_name(d, NULL, 0, decl, quals);
 	tag = dwarf_tag(type);
 	switch (tag) {
 	case DW_TAG_pointer_type:
-		return inner_name(d, type, dw_strdupf("*%s", suffix), depth);
+		return inner_name(d, type, pointer_decl("*", quals, decl), 0, depth);
 	case DW_TAG_reference_type:
-		return inner_name(d, type, dw_strdupf("&%s", suffix), depth);
+		return inner_name(d, type, pointer_decl("&", quals, decl), 0, depth);
 	case DW_TAG_rvalue_reference_type:
-		return inner_name(d, type, dw_strdupf("&&%s", suffix), depth);
+		return inner_name(d, type, pointer_decl("&&", quals, decl), 0, depth);
 	case DW_TAG_const_type:
+		return inner_name(d, type, strdup(decl), quals | DW_Q_CONST, depth);
 	case DW_TAG_volatile_type:
-		return cv_name(d, type, tag, suffix, depth);
+		return inner_name(d, type, strdup(decl), quals | DW_Q_VOLATILE, depth);
 	case DW_TAG_restrict_type:
 	case DW_TAG_atomic_type:
-		return inner_name(d, type, strdup(suffix), depth);
+		return inner_name(d, type, strdup(decl), quals, depth);
 	case DW_TAG_array_type:
-		return array_name(d, type, suffix, depth);
+		return array_name(d, type, decl, quals, depth);
 	case DW_TAG_subroutine_type:
-		return dw_strdupf("void (%s)()", suffix);
+		return dw_strdupf("void (%s)()", decl);
 	default:
-		return named_type_name(d, type, tag, suffix);
+		return named_type_name(d, type, tag, decl, quals);
 	}
 }
 
 char *dw_type_name(struct resolve_dwarf *d, Dwarf_Die *type)
 {
-	return type_name_r(d, type, "", 0);
+	return type_name_r(d, type, "", 0, 0);
 }
 
 /* "(int, const char *)" from the formal parameters of @fn (C++). */

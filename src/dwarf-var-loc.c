@@ -377,6 +377,18 @@ static int ops_const(const Dwarf_Op *ops, size_t n, struct dv *v, const char *na
 		      "where uprobes can read it", name, ops[0].atom);
 }
 
+/*
+ * A thread-local's address is the thread pointer (the %fs base on x86-64)
+ * plus an offset the dynamic linker picks; the fs base is not among the
+ * registers a uprobe fetch-arg can read, so there is no address to fetch.
+ */
+static int tls_refusal(const char *name)
+{
+	return dw_err(-ENOTSUP, "'%s' is thread-local: each thread has its own copy, found "
+		      "from the thread pointer (the %%fs base), which uprobe fetch-args cannot "
+		      "read", name);
+}
+
 /* Translates the location expression @ops into @v. */
 static int ops_to_dv(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops,
 		     struct dv *v, const char *name)
@@ -388,6 +400,9 @@ static int ops_to_dv(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, 
 	ret = ops_len(v, ops, nops, name, &n);
 	if (ret)
 		return ret;
+	if (ops[n - 1].atom == DW_OP_form_tls_address ||
+	    ops[n - 1].atom == DW_OP_GNU_push_tls_address)
+		return tls_refusal(name);
 	kind = reg_of(&ops[0], &reg, &off);
 	if (kind == 'r' && n == 1)
 		return set_reg(v, reg);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Every way a stream ends leaves no instance and no enabled event behind,
-# and what was buffered is written first: --duration, --count, SIGINT,
+# and what was buffered is written first: --duration, --count (also with
+# -- CMD, which is then ended with SIGTERM), SIGINT,
 # SIGTERM, SIGHUP, a closed pipe; SIGKILL leaves an instance that the next
 # run removes.
 source "$(dirname "$0")/lib.sh"
@@ -50,6 +51,63 @@ wait "$p"
 expect_eq "--count: exit 0" "$?" 0
 expect_eq "--count: exactly 3 events" "$(grep -c " $G/s " "$OUT/end.txt")" 3
 expect_eq "--count: nothing left" "$(left "$p")" ""
+
+# --count and --duration with -- CMD: the stream ends when reached and CMD,
+# which would call probe_s() for hours, is sent SIGTERM; exit 0 (ours, as
+# bpftrace's -c). With CMD ignoring SIGTERM, SIGINT during the wait (or 3 s)
+# ends it. "$@": what to run; $EV: the events; prints "rc events [CMD left]"; $p: the stream
+ends_cmd() {
+	local i cmd rc
+	"$@" >"$OUT/cmd.txt" 2>"$OUT/cmd.err" &
+	p=$!
+	for i in $(seq 150); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$p" 2>/dev/null && { echo "still running after 15 s"; kill -KILL "$p"; }
+	wait "$p"
+	rc=$?
+	cmd=$(sed -n 's/^pid //p' "$OUT/cmd.txt")
+	echo "$rc $(grep -c " $EV " "$OUT/cmd.txt")" \
+		"$([ -n "$cmd" ] && kill -0 "$cmd" 2>/dev/null && echo "CMD left")"
+	[ -n "$cmd" ] && kill -KILL "$cmd" 2>/dev/null
+	[ "$rc" = 0 ] || head -3 "$OUT/cmd.err"
+}
+EV=$G/s
+LOOP=("$FIX" loop 987654 20)
+ends_cmd "$UPROBE" stream --count 5 "$G/s" -- "${LOOP[@]}" >"$OUT/cmd.res"
+expect_eq "--count 5 -- CMD: ends, exit 0, 5 events, CMD gone" "$(cat "$OUT/cmd.res")" "0 5 "
+expect_eq "--count 5 -- CMD: nothing left" "$(left "$p")" ""
+ends_cmd "$UPROBE" stream --duration 1 "$G/s" -- "${LOOP[@]}" >"$OUT/cmd.res"
+expect_match "--duration 1 -- CMD: ends, exit 0, events, CMD gone" "$(cat "$OUT/cmd.res")" \
+	'^0 [1-9][0-9]* $'
+expect_eq "--duration 1 -- CMD: nothing left" "$(left "$p")" ""
+# CMD ignores SIGTERM: 3 s later, SIGKILL, said on stderr
+IGN=(sh -c 'trap "" TERM; exec "$0" loop 987654 20' "$FIX")
+ends_cmd "$UPROBE" stream --count 5 "$G/s" -- "${IGN[@]}" >"$OUT/cmd.res"
+expect_eq "--count 5 -- CMD ignoring SIGTERM: killed after 3 s" "$(cat "$OUT/cmd.res")" "0 5 "
+expect_match "and said so" "$(cat "$OUT/cmd.err")" "still running 3 s after SIGTERM"
+# ... and SIGINT while we wait for it ends it at once
+"$UPROBE" stream --count 5 "$G/s" -- "${IGN[@]}" >"$OUT/cmd.txt" 2>&1 &
+p=$!
+for i in $(seq 100); do
+	[ "$(grep -c " $G/s " "$OUT/cmd.txt")" = 5 ] && break
+	sleep 0.05
+done
+sleep 0.3
+kill -INT "$p"
+for i in $(seq 10); do
+	kill -0 "$p" 2>/dev/null || break
+	sleep 0.1
+done
+expect_eq "SIGINT while CMD ignores SIGTERM: ended within 1 s" \
+	"$(kill -0 "$p" 2>/dev/null && echo running)" ""
+kill -KILL "$p" 2>/dev/null
+wait "$p"
+expect_eq "and exit 0" "$?" 0
+cmd=$(sed -n 's/^pid //p' "$OUT/cmd.txt")
+expect_eq "and CMD is gone" "$([ -n "$cmd" ] && kill -0 "$cmd" 2>/dev/null && echo left)" ""
+[ -n "$cmd" ] && kill -KILL "$cmd" 2>/dev/null
 
 # signals: what was buffered is drained first
 for sig in INT TERM HUP; do

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Live tests of uprobe trace: exact values in text and JSON against what the
 # fixture printed; every way of ending (CMD exits, --count, --duration,
+# the same with -- CMD, which is then sent SIGTERM,
 # SIGINT, SIGTERM, SIGHUP, a closed pipe) leaves no group, no instance and
 # no enabled event; SIGKILL leaves a group that the next run removes, and a
 # live trace's group is left alone; a refused batch adds nothing and names
@@ -100,6 +101,37 @@ wait "$p"
 expect_eq "--count: exit 0" "$?" 0
 expect_eq "--count: exactly 3 events" "$(grep -c " uprobe_trace_$p/probe_s " "$OUT/end.txt")" 3
 expect_eq "--count: nothing left" "$(left "$p")" ""
+
+# --count and --duration with -- CMD: the trace ends when reached and CMD,
+# which would call probe_s() for hours, is sent SIGTERM; exit 0. Prints
+# "rc events [CMD left]"; $p: the trace.
+ends_cmd() {
+	local i cmd rc
+	"$UPROBE" trace "$@" "$FIX:probe_s d=%cx:s64" -- "$FIX" loop 987654 20 \
+		>"$OUT/cmd.txt" 2>"$OUT/cmd.err" &
+	p=$!
+	for i in $(seq 150); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$p" 2>/dev/null && { echo "still running after 15 s"; kill -KILL "$p"; }
+	wait "$p"
+	rc=$?
+	cmd=$(sed -n 's/^pid //p' "$OUT/cmd.txt")
+	echo "$rc $(grep -c " uprobe_trace_$p/probe_s " "$OUT/cmd.txt")" \
+		"$([ -n "$cmd" ] && kill -0 "$cmd" 2>/dev/null && echo "CMD left")"
+	[ -n "$cmd" ] && kill -KILL "$cmd" 2>/dev/null
+	[ "$rc" = 0 ] || head -3 "$OUT/cmd.err"
+}
+ends_cmd --count 5 >"$OUT/cmd.res"
+TRACES="$TRACES $p"
+expect_eq "--count 5 -- CMD: ends, exit 0, 5 events, CMD gone" "$(cat "$OUT/cmd.res")" "0 5 "
+expect_eq "--count 5 -- CMD: nothing left" "$(left "$p")" ""
+ends_cmd --duration 1 >"$OUT/cmd.res"
+TRACES="$TRACES $p"
+expect_match "--duration 1 -- CMD: ends, exit 0, events, CMD gone" "$(cat "$OUT/cmd.res")" \
+	'^0 [1-9][0-9]* $'
+expect_eq "--duration 1 -- CMD: nothing left" "$(left "$p")" ""
 
 # --- signals: what was buffered is drained, then the probes are removed
 for sig in INT TERM HUP; do

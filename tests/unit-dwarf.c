@@ -24,6 +24,7 @@
 
 #include "resolve.h"
 #include "resolve-dwarf.h"
+#include "../src/util.h"
 
 #define FX	"tests/fixtures"
 #define LIBC	"/lib/x86_64-linux-gnu/libc.so.6"
@@ -577,6 +578,84 @@ static void test_damaged(void **state)
 	resolve_dwarf_close(d);
 }
 
+/*
+ * The C spelling of qualified arrays and pointers (tests/fixtures/dwarf-quals.c):
+ * gdb's whatis with its spaces closed up ("char * const" -> "char *const",
+ * "char [14]" -> "char[14]"); the table holds it for machines without gdb.
+ */
+static const char *const quals_want[][2] = {
+	{ "msg", "const char[14]" },
+	{ "names", "const char *const[4]" },
+	{ "slots", "char *const[4]" },
+	{ "cstrs", "const char *[2]" },
+	{ "pcp", "char *const *" },
+	{ "regs", "const volatile int[3]" },
+	{ "vp", "volatile int *const" },
+	{ "rows", "const int (*)[5]" },
+	{ "grid", "char (*)[2][3]" },
+	{ "ppc", "const char *const *const" },
+	{ "tls_counter", "int" },
+};
+
+static const struct resolve_dwarf_var *var_named(const struct resolve_dwarf_var *vs, size_t n,
+						 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(vs[i].name, name) == 0)
+			return &vs[i];
+	fail_msg("no variable '%s'", name);
+	return NULL;
+}
+
+static void expect_quals(const char *file)
+{
+	struct resolve_dwarf *d = resolve_dwarf_open(file);
+	const struct resolve_dwarf_var *v;
+	struct resolve_dwarf_var *vs;
+	struct resolve_loc *locs;
+	size_t n, nv, i;
+
+	assert_non_null(d);
+	assert_int_equal(resolve_dwarf_place(d, "quals_use", 0, 4, &locs, &n), 0);
+	assert_int_equal(resolve_dwarf_vars(d, &locs[0], &vs, &nv), 0);
+	for (i = 0; i < ARRAY_SIZE(quals_want); i++) {
+		v = var_named(vs, nv, quals_want[i][0]);
+		if (strcmp(v->type, quals_want[i][1]))
+			fail_msg("%s: '%s' is '%s', not '%s'", file, v->name, v->type,
+				 quals_want[i][1]);
+	}
+	/* thread-local: refused, with that reason, in vars and in add's args */
+	v = var_named(vs, nv, "tls_counter");
+	assert_null(v->fetch);
+	assert_non_null(v->why);
+	assert_non_null(strstr(v->why, "is thread-local"));
+	resolve_dwarf_vars_free(vs, nv);
+	resolve_locs_free(locs, n);
+	resolve_dwarf_close(d);
+	expect_err(file, "quals_use", false, "tls_counter", -ENOTSUP, "is thread-local");
+}
+
+static void test_qualified_types(void **state)
+{
+	char line[256];
+	size_t i;
+
+	sh("gcc -g -O0 -o '%s' " FX "/dwarf-quals.c", bin("quals"));
+	sh("clang -g -O0 -o '%s' " FX "/dwarf-quals.c", bin("quals-clang"));
+	expect_quals(bin("quals"));
+	expect_quals(bin("quals-clang"));
+	if (system("command -v gdb >/dev/null 2>&1") != 0)
+		return;
+	for (i = 0; i < ARRAY_SIZE(quals_want); i++) {
+		sh_line(line, sizeof(line), "gdb -nx -batch -ex 'whatis %s' '%s' 2>/dev/null | "
+			"sed -n 's/^type = //p' | sed -e 's/\\* const/*const/g' "
+			"-e 's/\\([a-z]\\) \\[/\\1[/g'", quals_want[i][0], bin("quals"));
+		assert_string_equal(line, quals_want[i][1]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -594,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_libc),
 		cmocka_unit_test(test_cxx_compilers),
 		cmocka_unit_test(test_library_globals),
+		cmocka_unit_test(test_qualified_types),
 	};
 
 	return cmocka_run_group_tests_name("dwarf", tests, setup, NULL);
