@@ -296,6 +296,20 @@ static int string_load(struct dv *v, char *f, size_t len, const char *path)
 	return 0;
 }
 
+/* No type: what the symbol's size implies, if anything (not the sign). */
+static int untyped(const struct dv *v, const char *path)
+{
+	uint64_t n = v->sym_size;
+
+	if (n == 1 || n == 2 || n == 4 || n == 8)
+		return dw_err(-ENOTSUP, "'%s' has no type here: give one, as in '%s:s%d' (its "
+			      "symbol is %d bytes)", path, path, (int)n * 8, (int)n);
+	if (n)
+		return dw_err(-ENOTSUP, "'%s' has no type here: give one (its symbol is %" PRIu64
+			      " bytes)", path, n);
+	return dw_err(-ENOTSUP, "'%s' has no type here: give one", path);
+}
+
 /* The kernel type of @v (not a string pointer): @utype, or from its type
  * @t with tag @tag (-1: no type). */
 static int fetch_type(const struct at *at, const struct dv *v, Dwarf_Die *t, int tag,
@@ -327,8 +341,7 @@ static int fetch_type(const struct at *at, const struct dv *v, Dwarf_Die *t, int
 		return dv_array_type(at->d, t, path, type, len);
 	}
 	if (tag < 0)
-		return dw_err(-ENOTSUP, "'%s' has no type here: give one, as in '%s:u64'",
-			      path, path);
+		return untyped(v, path);
 	return dv_scalar_type(at->d, t, path, type, len);
 }
 

@@ -309,25 +309,6 @@ static int ops_fbreg(const struct at *at, const Dwarf_Op *ops, size_t n, struct 
 	return 0;
 }
 
-/*
- * A global at file vaddr @vaddr. An exported variable of a shared library
- * may not live there: an executable that uses it directly gets its own
- * copy (a COPY relocation) and the library's code reads it through its GOT
- * slot, which ld.so points at the live copy; so is it read here.
- */
-static int global_at(const struct at *at, uint64_t vaddr, struct dv *v)
-{
-	uint64_t slot;
-
-	v->kind = DV_ABS;
-	if (resolve_elf_got_slot(at->d->elf, vaddr, &slot)) {
-		v->off = (int64_t)vaddr;
-		return 0;
-	}
-	v->off = (int64_t)slot;
-	return dv_deref(at, v, 0);
-}
-
 static int ops_addr(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		    size_t n, struct dv *v, const char *name)
 {
@@ -336,7 +317,7 @@ static int ops_addr(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *
 	if (n != 1 || addr_op(at, attr, &ops[0], &addr))
 		return dw_err(-ENOTSUP, "'%s' is an address computed here, not a "
 			      "variable in memory", name);
-	return global_at(at, dw_to_vaddr(at->d, addr), v);
+	return dv_global_at(at, dw_to_vaddr(at->d, addr), v);
 }
 
 static int ops_cfa(const struct at *at, struct dv *v)
@@ -488,24 +469,6 @@ static int empty_at_entry(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *
 	return 0;
 }
 
-static int sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr)
-{
-	int i, n = dwfl_module_getsymtab(d->mod);
-
-	for (i = 0; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr addr;
-		const char *s = dwfl_module_getsym_info(d->mod, i, &sym, &addr, NULL, NULL, NULL);
-
-		if (s && GELF_ST_TYPE(sym.st_info) == STT_OBJECT && sym.st_shndx != SHN_UNDEF &&
-		    strcmp(s, name) == 0) {
-			*vaddr = addr - d->elfbias;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 {
 	Dwarf_Attribute a;
@@ -536,27 +499,8 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 		return 0;
 	}
 	if (dwarf_hasattr_integrate(var, DW_AT_declaration) &&
-	    sym_object(at->d, name, &vaddr) == 0)
-		return global_at(at, vaddr, v);
+	    dv_sym_object(at->d, name, &vaddr, NULL) == 0)
+		return dv_global_at(at, vaddr, v);
 	return dw_err(-ENODATA, "'%s' is optimized out: the compiler left no location for it",
 		      name);
-}
-
-/* --- names ------------------------------------------------------------ */
-
-int dv_lookup(const struct at *at, const char *name, struct dv *v)
-{
-	Dwarf_Die var;
-	uint64_t vaddr;
-	char lab[160];
-
-	if (at->nscopes && dv_find_var(at, name, &var))
-		return dv_var(at, &var, v, name);
-	if (sym_object(at->d, name, &vaddr) == 0) {
-		memset(v, 0, sizeof(*v));
-		return global_at(at, vaddr, v);
-	}
-	dw_pc_label(at->d, at->pc, lab, sizeof(lab));
-	return dw_err(-ENOENT, "no variable '%s' at %s; 'uprobe vars' lists what is there",
-		      name, lab);
 }

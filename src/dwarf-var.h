@@ -37,6 +37,7 @@ struct dv {
 	bool typed;
 	int bf_size, bf_off;	/* bitfield: width and offset from bit 0 */
 	int bf_cont;		/* its container's bits, when not its type's (a register) */
+	uint64_t sym_size;	/* untyped: the size its symbol gives, or 0 */
 };
 
 /* What a translation needs to know about the place. */
@@ -53,6 +54,11 @@ struct at {
 	bool at_site;		/* @pc is the entry of inlined copy @site */
 	Dwarf_Die site;
 	bool is_return;
+	/* A library's DWARF that a global's type came from, open as long as the
+	 * place is (dv_at_free() closes it); through @lib, which points at
+	 * @lib_d, the lookups change it on a const place. */
+	struct resolve_dwarf **lib;
+	struct resolve_dwarf *lib_d;
 };
 
 /* One fetch-arg as written: [NAME=]BODY[:TYPE]. */
@@ -97,8 +103,16 @@ bool dv_entry_outer(const struct at *at, int i);
  * place, then in its compile unit. */
 bool dv_find_var(const struct at *at, const char *name, Dwarf_Die *var);
 
+/* --- dwarf-var-global.c: globals ----------------------------------------- */
+
 /* Variable @name in scope at the place, or a global of that name -> @v. */
 int dv_lookup(const struct at *at, const char *name, struct dv *v);
+
+/* Data object @name of the symbol table: its file vaddr and st_size (@size may be NULL). */
+int dv_sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr, uint64_t *size);
+
+/* @v is the global at file vaddr @vaddr, read where the program reads it. */
+int dv_global_at(const struct at *at, uint64_t vaddr, struct dv *v);
 
 /* --- dwarf-var-abi.c: parameters at the entry --------------------------- */
 
