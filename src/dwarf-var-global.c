@@ -55,6 +55,26 @@ int dv_global_at(const struct at *at, uint64_t vaddr, struct dv *v)
 	return dv_deref(at, v, 0);
 }
 
+/*
+ * A pointer to a global, known at build time (gcc propagates &global into a
+ * static function or its .isra clone). The address itself is not one the
+ * kernel can give, only memory at it; but when the library reads that
+ * global through a GOT slot, the slot holds the address, and so is it read.
+ */
+int dv_addr_value(const struct at *at, uint64_t vaddr, struct dv *v)
+{
+	uint64_t slot;
+
+	v->kind = DV_ABS;
+	if (resolve_elf_got_slot(at->d->elf, vaddr, &slot) == 0) {
+		v->off = (int64_t)slot;
+		return 0;
+	}
+	v->kind = DV_ADDR;
+	v->off = (int64_t)vaddr;
+	return 0;
+}
+
 /* The definition of global variable @name among the top-level DIEs of @d. */
 static bool defined_var(struct resolve_dwarf *d, const char *name, Dwarf_Die *var)
 {

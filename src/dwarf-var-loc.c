@@ -113,6 +113,10 @@ int dv_fetch(const struct at *at, const struct dv *v, char *buf, size_t len)
 	case DV_IMM:
 		snprintf(buf, len, "\\%" PRId64, v->off);
 		return 0;
+	case DV_ADDR:
+		return dw_err(-ENOTSUP, "the value is the address of a variable of this file "
+			      "(vaddr %#" PRIx64 "): uprobes can read what is there (*p, p->m), "
+			      "not the address itself", (uint64_t)v->off);
 	case DV_ABS:
 		/*
 		 * The kernel turns @+N into (probe address - probe offset + N):
@@ -132,8 +136,14 @@ int dv_fetch(const struct at *at, const struct dv *v, char *buf, size_t len)
 int dv_deref(const struct at *at, struct dv *v, int64_t off)
 {
 	char b[sizeof(v->base)];
-	int ret = dv_fetch(at, v, b, sizeof(b));
+	int ret;
 
+	if (v->kind == DV_ADDR) {
+		v->kind = DV_ABS;
+		v->off += off;
+		return 0;
+	}
+	ret = dv_fetch(at, v, b, sizeof(b));
 	if (ret)
 		return ret;
 	if (v->kind == DV_IMM)
@@ -313,11 +323,22 @@ static int ops_addr(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *
 		    size_t n, struct dv *v, const char *name)
 {
 	Dwarf_Addr addr;
+	uint64_t add = 0;
 
-	if (n != 1 || addr_op(at, attr, &ops[0], &addr))
-		return dw_err(-ENOTSUP, "'%s' is an address computed here, not a "
-			      "variable in memory", name);
-	return dv_global_at(at, dw_to_vaddr(at->d, addr), v);
+	if (addr_op(at, attr, &ops[0], &addr))
+		return dw_err(-ENOTSUP, "'%s': the address of its global cannot be read", name);
+	if (n == 1)
+		return dv_global_at(at, dw_to_vaddr(at->d, addr), v);
+	/* the value is an address in this file (a pointer to a global) */
+	if (n == 3 && ops[1].atom == DW_OP_plus_uconst) {
+		add = ops[1].number;
+		ops++;
+		n--;
+	}
+	if (n == 2 && ops[1].atom == DW_OP_stack_value)
+		return dv_addr_value(at, dw_to_vaddr(at->d, addr) + add, v);
+	return dw_err(-ENOTSUP, "'%s' is an address computed here, not a "
+		      "variable in memory", name);
 }
 
 static int ops_cfa(const struct at *at, struct dv *v)

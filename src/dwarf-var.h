@@ -25,6 +25,7 @@ enum dv_kind {
 	DV_MEM,		/* the value is in memory at (@base + @off) */
 	DV_ABS,		/* the value is in memory at file vaddr @off */
 	DV_IMM,		/* the value is the constant @off */
+	DV_ADDR,	/* the value is the address of file vaddr @off */
 };
 
 /* Where a value is, in terms the kernel can fetch, and its C type. */
@@ -113,6 +114,9 @@ int dv_sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr, ui
 
 /* @v is the global at file vaddr @vaddr, read where the program reads it. */
 int dv_global_at(const struct at *at, uint64_t vaddr, struct dv *v);
+
+/* @v is the address of file vaddr @vaddr (DW_OP_addr, DW_OP_stack_value). */
+int dv_addr_value(const struct at *at, uint64_t vaddr, struct dv *v);
 
 /* --- dwarf-var-abi.c: parameters at the entry --------------------------- */
 
