@@ -510,9 +510,10 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 			return dw_err(-ENOTSUP, "'%s': %s", name, dwarf_errmsg(-1));
 		if (nl == 0)
 			nl = empty_at_entry(at, &a, &ops, &nops);
-		if (nl == 0)
-			return not_live(at, &a, name);
-		return ops_to_dv(at, &a, ops, nops, v, name);
+		if (nl > 0)
+			return ops_to_dv(at, &a, ops, nops, v, name);
+		nl = dv_abi_entry(at, var, v, name);
+		return nl <= 0 ? nl : not_live(at, &a, name);
 	}
 	if (dwarf_attr_integrate(var, DW_AT_const_value, &a) && dwarf_formsdata(&a, &sv) == 0) {
 		v->kind = DV_IMM;

@@ -128,6 +128,13 @@ int dv_addr_value(const struct at *at, uint64_t vaddr, struct dv *v);
 int dv_at_entry(const struct at *at, Dwarf_Die *var, Dwarf_Attribute *loc, struct dv *v,
 		const char *name);
 
+/*
+ * @var at the entry of a function that follows the ABI, when its location
+ * list starts after the entry: where the ABI passes it. 1 when that is not
+ * the case (not the entry, not a parameter, a clone, internal linkage).
+ */
+int dv_abi_entry(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name);
+
 /* --- dwarf-var-type.c: C types ------------------------------------------ */
 
 /* The DW_AT_type of @die; false for void. */
