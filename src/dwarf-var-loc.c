@@ -273,8 +273,8 @@ static int ops_len(const struct dv *v, const Dwarf_Op *ops, size_t nops, const c
 }
 
 /* DW_OP_breg* (register @reg + @off), alone or with one more operation. */
-static int ops_breg(const struct at *at, const Dwarf_Op *ops, size_t n, struct dv *v,
-		    const char *name, int reg, int64_t off)
+static int ops_breg(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n,
+		    struct dv *v, const char *name, int reg, int64_t off)
 {
 	const char *r = NULL;
 	char fb[64];
@@ -286,7 +286,8 @@ static int ops_breg(const struct at *at, const Dwarf_Op *ops, size_t n, struct d
 		set_mem(v, fb, off);
 		return 0;
 	}
-	if (n == 2 && ops[1].atom == DW_OP_stack_value && off == 0) {
+	if (n >= 2 && ops[n - 1].atom == DW_OP_stack_value && off == 0 &&
+	    (n == 2 || dv_narrows(v, attr, ops + 1, n - 2))) {
 		dv_set_val(v, fb);
 		return 0;
 	}
@@ -394,7 +395,7 @@ static int ops_to_dv(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, 
 	if (kind == 'r' && n == 1)
 		return set_reg(v, reg);
 	if (kind == 'b')
-		return ops_breg(at, ops, n, v, name, reg, off);
+		return ops_breg(at, attr, ops, n, v, name, reg, off);
 	switch (ops[0].atom) {
 	case DW_OP_fbreg:
 		return ops_fbreg(at, ops, n, v, name);

@@ -118,6 +118,10 @@ int dv_global_at(const struct at *at, uint64_t vaddr, struct dv *v);
 /* @v is the address of file vaddr @vaddr (DW_OP_addr, DW_OP_stack_value). */
 int dv_addr_value(const struct at *at, uint64_t vaddr, struct dv *v);
 
+/* Whether the @n operations @ops, applied to a register, only narrow it to
+ * @v's type, which a fetch of the register with that type does. */
+bool dv_narrows(const struct dv *v, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n);
+
 /* --- dwarf-var-abi.c: parameters at the entry --------------------------- */
 
 /*
