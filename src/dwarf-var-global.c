@@ -91,7 +91,8 @@ static bool defined_var(struct resolve_dwarf *d, const char *name, Dwarf_Die *va
 			const char *n = dwarf_diename(var);
 
 			if (dwarf_tag(var) == DW_TAG_variable && n && strcmp(n, name) == 0 &&
-			    !dwarf_hasattr(var, DW_AT_declaration) && dwarf_hasattr(var, DW_AT_type))
+			    !dwarf_hasattr(var, DW_AT_declaration) &&
+			    dwarf_hasattr(var, DW_AT_type))
 				return true;
 		} while (dwarf_siblingof(var, var) == 0);
 		off = next;

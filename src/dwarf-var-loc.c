@@ -117,6 +117,9 @@ int dv_fetch(const struct at *at, const struct dv *v, char *buf, size_t len)
 		return dw_err(-ENOTSUP, "the value is the address of a variable of this file "
 			      "(vaddr %#" PRIx64 "): uprobes can read what is there (*p, p->m), "
 			      "not the address itself", (uint64_t)v->off);
+	case DV_PIECES:
+		return dw_err(-ENOTSUP, "the value is split across registers and memory here; "
+			      "uprobes cannot put it together, only fetch a member of it");
 	case DV_ABS:
 		/*
 		 * The kernel turns @+N into (probe address - probe offset + N):
@@ -247,7 +250,7 @@ static int addr_op(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *o
 }
 
 /* How many of @ops give the value: those before a DW_OP_piece that holds
- * all of it; a value in pieces is not something uprobes can fetch. */
+ * all of it; 1 when the value is in pieces (dwarf-var-piece.c). */
 static int ops_len(const struct dv *v, const Dwarf_Op *ops, size_t nops, const char *name,
 		   size_t *n)
 {
@@ -262,8 +265,7 @@ static int ops_len(const struct dv *v, const Dwarf_Op *ops, size_t nops, const c
 		if (dv_peel(v, &pt))
 			dwarf_aggregate_size(&pt, &tsize);
 		if (i == 0 || ops[i].number < tsize)
-			return dw_err(-ENOTSUP, "'%s' is split across registers and "
-				      "memory here; uprobes cannot put it together", name);
+			return 1;
 		*n = i;
 		break;
 	}
@@ -389,6 +391,8 @@ static int ops_to_dv(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, 
 	int reg, kind, ret;
 
 	ret = ops_len(v, ops, nops, name, &n);
+	if (ret > 0)
+		return dv_pieces(attr, ops, nops, v);
 	if (ret)
 		return ret;
 	kind = reg_of(&ops[0], &reg, &off);
@@ -526,4 +530,10 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 		return dv_global_at(at, vaddr, v);
 	return dw_err(-ENODATA, "'%s' is optimized out: the compiler left no location for it",
 		      name);
+}
+
+int dv_ops(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops, struct dv *v,
+	   const char *name)
+{
+	return ops_to_dv(at, attr, ops, nops, v, name);
 }

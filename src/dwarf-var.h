@@ -26,6 +26,7 @@ enum dv_kind {
 	DV_ABS,		/* the value is in memory at file vaddr @off */
 	DV_IMM,		/* the value is the constant @off */
 	DV_ADDR,	/* the value is the address of file vaddr @off */
+	DV_PIECES,	/* the value is the composite @pieces (DW_OP_piece) */
 };
 
 /* Where a value is, in terms the kernel can fetch, and its C type. */
@@ -39,6 +40,9 @@ struct dv {
 	int bf_size, bf_off;	/* bitfield: width and offset from bit 0 */
 	int bf_cont;		/* its container's bits, when not its type's (a register) */
 	uint64_t sym_size;	/* untyped: the size its symbol gives, or 0 */
+	Dwarf_Op *pieces;	/* DV_PIECES: the expression, owned by libdw */
+	size_t npieces;
+	Dwarf_Attribute pattr;	/* ... and the attribute it is from */
 };
 
 /* What a translation needs to know about the place. */
@@ -121,6 +125,22 @@ int dv_addr_value(const struct at *at, uint64_t vaddr, struct dv *v);
 /* Whether the @n operations @ops, applied to a register, only narrow it to
  * @v's type, which a fetch of the register with that type does. */
 bool dv_narrows(const struct dv *v, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n);
+
+/* The location expression @ops (one piece of it, or all) at the place -> @v. */
+int dv_ops(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops, struct dv *v,
+	   const char *name);
+
+/* --- dwarf-var-piece.c: values in pieces --------------------------------- */
+
+/* @v is the composite @ops (DW_OP_piece) of @attr: its members one by one. */
+int dv_pieces(Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops, struct dv *v);
+
+/*
+ * Member bytes *@off..+@size of composite @v: @v becomes the piece that
+ * holds them, *@off their offset in it; or why not (@path.@m for messages).
+ */
+int dv_piece_select(const struct at *at, struct dv *v, int64_t *off, Dwarf_Word size,
+		    const char *path, const char *m);
 
 /* --- dwarf-var-abi.c: parameters at the entry --------------------------- */
 
