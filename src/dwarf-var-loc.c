@@ -495,6 +495,19 @@ static int empty_at_entry(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *
 	return 0;
 }
 
+/* @var's location @ops; at the entry, the ABI has the whole of a parameter
+ * that the DWARF has in pieces, some of them missing. */
+static int var_ops(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops,
+		   Dwarf_Die *var, struct dv *v, const char *name)
+{
+	struct dv abi = *v;
+	int ret = ops_to_dv(at, attr, ops, nops, v, name);
+
+	if (ret == 0 && v->kind == DV_PIECES && dv_abi_entry(at, var, &abi, name) == 0)
+		*v = abi;
+	return ret;
+}
+
 int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 {
 	Dwarf_Attribute a;
@@ -516,7 +529,7 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 		if (nl == 0)
 			nl = empty_at_entry(at, &a, &ops, &nops);
 		if (nl > 0)
-			return ops_to_dv(at, &a, ops, nops, v, name);
+			return var_ops(at, &a, ops, nops, var, v, name);
 		nl = dv_abi_entry(at, var, v, name);
 		return nl <= 0 ? nl : not_live(at, &a, name);
 	}
