@@ -121,20 +121,88 @@ static void lib_type(const struct at *at, const char *name, struct dv *v)
 		v->typed = dv_type_of(&var, &v->type);
 }
 
+/* The index in .dynsym @scn of undefined symbol @name, or 0. */
+static size_t undef_sym(Elf *elf, Elf_Scn *scn, const char *name, size_t strndx)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	GElf_Sym sym;
+	const char *n;
+	size_t i;
+
+	for (i = 1; data && gelf_getsym(data, (int)i, &sym); i++) {
+		n = elf_strptr(elf, strndx, sym.st_name);
+		if (sym.st_shndx == SHN_UNDEF && n && strcmp(n, name) == 0)
+			return i;
+	}
+	return 0;
+}
+
+/* The GLOB_DAT relocation of .dynsym entry @sym in relocation section @scn. */
+static bool glob_dat(Elf_Scn *scn, size_t sym, uint64_t *slot)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	GElf_Rela r;
+	int i;
+
+	for (i = 0; data && gelf_getrela(data, i, &r); i++)
+		if (GELF_R_SYM(r.r_info) == sym && GELF_R_TYPE(r.r_info) == R_X86_64_GLOB_DAT) {
+			*slot = r.r_offset;
+			return true;
+		}
+	return false;
+}
+
+/* The GOT slot the file reads imported variable @name through. */
+static int import_slot(Elf *elf, const char *name, uint64_t *slot)
+{
+	Elf_Scn *scn = NULL, *dynsym = NULL;
+	GElf_Shdr sh;
+	size_t sym = 0;
+
+	while ((scn = elf_nextscn(elf, scn)) && !dynsym)
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM)
+			dynsym = scn;
+	if (dynsym && gelf_getshdr(dynsym, &sh))
+		sym = undef_sym(elf, dynsym, name, sh.sh_link);
+	for (scn = NULL; sym && (scn = elf_nextscn(elf, scn));)
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELA &&
+		    sh.sh_link == elf_ndxscn(dynsym) && glob_dat(scn, sym, slot))
+			return 0;
+	return -ENOENT;
+}
+
+int dv_extern(const struct at *at, const char *name, struct dv *v)
+{
+	uint64_t vaddr, size = 0;
+
+	if (dv_sym_object(at->d, name, &vaddr, &size) == 0) {
+		v->sym_size = size;
+		if (!v->typed)
+			lib_type(at, name, v);
+		return dv_global_at(at, vaddr, v);
+	}
+	/* not copied into this file: read where its GOT slot points */
+	if (import_slot(at->d->elf, name, &vaddr))
+		return -ENOENT;
+	if (!v->typed)
+		lib_type(at, name, v);
+	v->kind = DV_ABS;
+	v->off = (int64_t)vaddr;
+	return dv_deref(at, v, 0);
+}
+
 int dv_lookup(const struct at *at, const char *name, struct dv *v)
 {
 	Dwarf_Die var;
-	uint64_t vaddr, size = 0;
 	char lab[160];
+	int ret;
 
 	if (at->nscopes && dv_find_var(at, name, &var))
 		return dv_var(at, &var, v, name);
-	if (dv_sym_object(at->d, name, &vaddr, &size) == 0) {
-		memset(v, 0, sizeof(*v));
-		v->sym_size = size;
-		lib_type(at, name, v);
-		return dv_global_at(at, vaddr, v);
-	}
+	memset(v, 0, sizeof(*v));
+	ret = dv_extern(at, name, v);
+	if (ret != -ENOENT)
+		return ret;
 	dw_pc_label(at->d, at->pc, lab, sizeof(lab));
 	return dw_err(-ENOENT, "no variable '%s' at %s; 'uprobe vars' lists what is there",
 		      name, lab);

@@ -514,7 +514,6 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 	Dwarf_Op *ops;
 	size_t nops;
 	Dwarf_Sword sv;
-	uint64_t vaddr;
 	int nl;
 
 	memset(v, 0, sizeof(*v));
@@ -539,8 +538,8 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 		return 0;
 	}
 	if (dwarf_hasattr_integrate(var, DW_AT_declaration) &&
-	    dv_sym_object(at->d, name, &vaddr, NULL) == 0)
-		return dv_global_at(at, vaddr, v);
+	    (nl = dv_extern(at, name, v)) != -ENOENT)
+		return nl;
 	return dw_err(-ENODATA, "'%s' is optimized out: the compiler left no location for it",
 		      name);
 }

@@ -113,6 +113,13 @@ bool dv_find_var(const struct at *at, const char *name, Dwarf_Die *var);
 /* Variable @name in scope at the place, or a global of that name -> @v. */
 int dv_lookup(const struct at *at, const char *name, struct dv *v);
 
+/*
+ * Global @name by its symbol: the file's own (or its copy of a library's),
+ * else the import it reads through its GOT; typed from the defining
+ * library's DWARF when @v has no type yet. -ENOENT when the file has neither.
+ */
+int dv_extern(const struct at *at, const char *name, struct dv *v);
+
 /* Data object @name of the symbol table: its file vaddr and st_size (@size may be NULL). */
 int dv_sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr, uint64_t *size);
 

@@ -109,24 +109,40 @@ for cc in gcc clang; do
 	done
 done
 
-# A library's globals that the program uses directly: its own copies, typed
-# from the library's DWARF (clang's program has no declaration of them).
-for cc in gcc clang; do
+# A library's globals that the program uses: its own copies (COPY
+# relocations), or the library's through the program's GOT (-got builds),
+# typed from the library's DWARF (clang's program has no declaration).
+for v in gcc clang gcc-got clang-got; do
+	cc=${v%-got}
+	case $v in
+	clang) x=-fdirect-access-external-data ;;
+	gcc-got) x=-mno-direct-extern-access ;;
+	*) x= ;;
+	esac
 	for o in O0 O2; do
-		L=$D/glob-$cc-$o
-		x=$([ $cc = clang ] && echo -fdirect-access-external-data)
+		L=$D/glob-$v-$o
 		mkdir -p "$L"
 		if [ ! "$L/prog" -nt "$ROOT/tests/fixtures/dwarf-truth-glob.c" ]; then
 			$cc -g -$o -shared -fPIC -o "$L/libdt.so" "${FX%.c}-lib.c" &&
 			$cc -g -$o $x -o "$L/prog" "${FX%.c}-glob.c" -L"$L" -ldt \
-				-Wl,-rpath,'$ORIGIN' || { fail "glob-$cc-$o: building"; continue; }
+				-Wl,-rpath,'$ORIGIN' || { fail "glob-$v-$o: building"; continue; }
 		fi
 		run "$UPROBE" add -n -g "$G" "$L/prog:show" dt_counter dt_name
-		expect_match "glob-$cc-$o: the library's globals with their types" "$out" \
-			"dt_counter=@\+0x[0-9a-f]+:s32 dt_name=\+0\(@\+0x[0-9a-f]+\):string"
-		truth "glob-$cc-$o" "$L/prog" probes_glob
+		expect_match "glob-$v-$o: the library's globals with their types" "$out" \
+			"dt_counter=(\+0\()?@\+0x[0-9a-f]+\)?:s32 dt_name=\+0\((\+0\()?@\+0x[0-9a-f]+\)?\)?:string"
+		truth "glob-$v-$o" "$L/prog" probes_glob
 	done
 done
+
+# A library without debug information: no type to take, a hint from the symbol.
+L=$D/glob-nodebug
+mkdir -p "$L"
+clang -O2 -shared -fPIC -o "$L/libdt.so" "${FX%.c}-lib.c" &&
+clang -g -O2 -fdirect-access-external-data -o "$L/prog" "${FX%.c}-glob.c" -L"$L" -ldt \
+	-Wl,-rpath,'$ORIGIN' || fail "glob-nodebug: building"
+run "$UPROBE" add -n -g "$G" "$L/prog:show" dt_counter
+expect_match "no type anywhere: the symbol's size as the hint" "$errout" \
+	"'dt_counter' has no type here: give one, as in 'dt_counter:s32' \(its symbol is 4 bytes\)"
 
 # Refused before, exact now: at -O2 none of these may be refused.
 run "$UPROBE" add -n -g "$G" "$D/gcc-O2:viaptr" 'r->id' 'r->big'
