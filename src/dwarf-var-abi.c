@@ -469,3 +469,20 @@ int dv_at_entry(const struct at *at, Dwarf_Die *var, Dwarf_Attribute *loc, struc
 	return dw_err(-ENODATA, "'%s' is in the function's frame only after its prologue "
 		      "(from %s)", name, lab);
 }
+
+/*
+ * An optimizing compiler may describe a parameter only from a few
+ * instructions in: at the entry of a function that follows the ABI (one
+ * with external linkage, not a clone) it is where the ABI passes it.
+ */
+int dv_abi_entry(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
+{
+	Dwarf_Die fn = at->fn;
+
+	if (!at->have_fn || at->pc != at->entry || at->is_return ||
+	    dwarf_tag(var) != DW_TAG_formal_parameter || !child_of(&fn, var) ||
+	    !dwarf_hasattr_integrate(&fn, DW_AT_external) || not_standard(at, &fn))
+		return 1;
+	return abi_param(at, var, v, name);
+}
+

@@ -136,6 +136,20 @@ static int reg_member(struct dv *v, Dwarf_Die *mem, int64_t off, const char *pat
 	return 0;
 }
 
+/* Of a struct in pieces, the piece that holds member @mem (a bitfield: its
+ * storage unit) becomes @v, @off the member's offset in it. */
+static int piece_of(const struct at *at, struct dv *v, Dwarf_Die *mem, int64_t *off,
+		    const char *path, const char *m)
+{
+	Dwarf_Word size = 0;
+	Dwarf_Die mt;
+
+	if (!dv_type_of(mem, &mt) || dwarf_peel_type(&mt, &mt) ||
+	    dwarf_aggregate_size(&mt, &size) || !size)
+		return dw_err(-ENOTSUP, "'%s.%s' has no size to find its piece by", path, m);
+	return dv_piece_select(at, v, off, size, path, m);
+}
+
 static int apply_member(const struct at *at, struct dv *v, const char *m, bool arrow,
 			const char *path)
 {
@@ -167,6 +181,8 @@ static int apply_member(const struct at *at, struct dv *v, const char *m, bool a
 		return dw_err(-ENOENT, "'%s' has no member '%s'%s%s", path, m,
 			      list[0] ? "; its members: " : "", list);
 	}
+	if (v->kind == DV_PIECES && piece_of(at, v, &mem, &off, path, m))
+		return -ENOTSUP;
 	if (v->kind == DV_VAL && v->base[0] == '%' && !v->bf_size)
 		return reg_member(v, &mem, off, path, m);
 	if (v->kind != DV_MEM && v->kind != DV_ABS)
@@ -296,6 +312,20 @@ static int string_load(struct dv *v, char *f, size_t len, const char *path)
 	return 0;
 }
 
+/* No type: what the symbol's size implies, if anything (not the sign). */
+static int untyped(const struct dv *v, const char *path)
+{
+	uint64_t n = v->sym_size;
+
+	if (n == 1 || n == 2 || n == 4 || n == 8)
+		return dw_err(-ENOTSUP, "'%s' has no type here: give one, as in '%s:s%d' (its "
+			      "symbol is %d bytes)", path, path, (int)n * 8, (int)n);
+	if (n)
+		return dw_err(-ENOTSUP, "'%s' has no type here: give one (its symbol is %" PRIu64
+			      " bytes)", path, n);
+	return dw_err(-ENOTSUP, "'%s' has no type here: give one", path);
+}
+
 /* The kernel type of @v (not a string pointer): @utype, or from its type
  * @t with tag @tag (-1: no type). */
 static int fetch_type(const struct at *at, const struct dv *v, Dwarf_Die *t, int tag,
@@ -327,8 +357,7 @@ static int fetch_type(const struct at *at, const struct dv *v, Dwarf_Die *t, int
 		return dv_array_type(at->d, t, path, type, len);
 	}
 	if (tag < 0)
-		return dw_err(-ENOTSUP, "'%s' has no type here: give one, as in '%s:u64'",
-			      path, path);
+		return untyped(v, path);
 	return dv_scalar_type(at->d, t, path, type, len);
 }
 
@@ -339,6 +368,9 @@ int dv_finish(const struct at *at, struct dv *v, const char *utype, const char *
 	Dwarf_Die t;
 	int ret, tag = -1;
 
+	if (v->kind == DV_PIECES)
+		return dw_err(-ENOTSUP, "'%s' is split across registers and memory here; uprobes "
+			      "cannot put it together, only fetch a member of it", path);
 	if (dv_peel(v, &t))
 		tag = dwarf_tag(&t);
 	ret = return_check(at, v, path);

@@ -113,6 +113,13 @@ int dv_fetch(const struct at *at, const struct dv *v, char *buf, size_t len)
 	case DV_IMM:
 		snprintf(buf, len, "\\%" PRId64, v->off);
 		return 0;
+	case DV_ADDR:
+		return dw_err(-ENOTSUP, "the value is the address of a variable of this file "
+			      "(vaddr %#" PRIx64 "): uprobes can read what is there (*p, p->m), "
+			      "not the address itself", (uint64_t)v->off);
+	case DV_PIECES:
+		return dw_err(-ENOTSUP, "the value is split across registers and memory here; "
+			      "uprobes cannot put it together, only fetch a member of it");
 	case DV_ABS:
 		/*
 		 * The kernel turns @+N into (probe address - probe offset + N):
@@ -132,8 +139,14 @@ int dv_fetch(const struct at *at, const struct dv *v, char *buf, size_t len)
 int dv_deref(const struct at *at, struct dv *v, int64_t off)
 {
 	char b[sizeof(v->base)];
-	int ret = dv_fetch(at, v, b, sizeof(b));
+	int ret;
 
+	if (v->kind == DV_ADDR) {
+		v->kind = DV_ABS;
+		v->off += off;
+		return 0;
+	}
+	ret = dv_fetch(at, v, b, sizeof(b));
 	if (ret)
 		return ret;
 	if (v->kind == DV_IMM)
@@ -237,7 +250,7 @@ static int addr_op(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *o
 }
 
 /* How many of @ops give the value: those before a DW_OP_piece that holds
- * all of it; a value in pieces is not something uprobes can fetch. */
+ * all of it; 1 when the value is in pieces (dwarf-var-piece.c). */
 static int ops_len(const struct dv *v, const Dwarf_Op *ops, size_t nops, const char *name,
 		   size_t *n)
 {
@@ -252,8 +265,7 @@ static int ops_len(const struct dv *v, const Dwarf_Op *ops, size_t nops, const c
 		if (dv_peel(v, &pt))
 			dwarf_aggregate_size(&pt, &tsize);
 		if (i == 0 || ops[i].number < tsize)
-			return dw_err(-ENOTSUP, "'%s' is split across registers and "
-				      "memory here; uprobes cannot put it together", name);
+			return 1;
 		*n = i;
 		break;
 	}
@@ -263,8 +275,8 @@ static int ops_len(const struct dv *v, const Dwarf_Op *ops, size_t nops, const c
 }
 
 /* DW_OP_breg* (register @reg + @off), alone or with one more operation. */
-static int ops_breg(const struct at *at, const Dwarf_Op *ops, size_t n, struct dv *v,
-		    const char *name, int reg, int64_t off)
+static int ops_breg(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n,
+		    struct dv *v, const char *name, int reg, int64_t off)
 {
 	const char *r = NULL;
 	char fb[64];
@@ -276,7 +288,8 @@ static int ops_breg(const struct at *at, const Dwarf_Op *ops, size_t n, struct d
 		set_mem(v, fb, off);
 		return 0;
 	}
-	if (n == 2 && ops[1].atom == DW_OP_stack_value && off == 0) {
+	if (n >= 2 && ops[n - 1].atom == DW_OP_stack_value && off == 0 &&
+	    (n == 2 || dv_narrows(v, attr, ops + 1, n - 2))) {
 		dv_set_val(v, fb);
 		return 0;
 	}
@@ -309,34 +322,26 @@ static int ops_fbreg(const struct at *at, const Dwarf_Op *ops, size_t n, struct 
 	return 0;
 }
 
-/*
- * A global at file vaddr @vaddr. An exported variable of a shared library
- * may not live there: an executable that uses it directly gets its own
- * copy (a COPY relocation) and the library's code reads it through its GOT
- * slot, which ld.so points at the live copy; so is it read here.
- */
-static int global_at(const struct at *at, uint64_t vaddr, struct dv *v)
-{
-	uint64_t slot;
-
-	v->kind = DV_ABS;
-	if (resolve_elf_got_slot(at->d->elf, vaddr, &slot)) {
-		v->off = (int64_t)vaddr;
-		return 0;
-	}
-	v->off = (int64_t)slot;
-	return dv_deref(at, v, 0);
-}
-
 static int ops_addr(const struct at *at, Dwarf_Attribute *attr, const Dwarf_Op *ops,
 		    size_t n, struct dv *v, const char *name)
 {
 	Dwarf_Addr addr;
+	uint64_t add = 0;
 
-	if (n != 1 || addr_op(at, attr, &ops[0], &addr))
-		return dw_err(-ENOTSUP, "'%s' is an address computed here, not a "
-			      "variable in memory", name);
-	return global_at(at, dw_to_vaddr(at->d, addr), v);
+	if (addr_op(at, attr, &ops[0], &addr))
+		return dw_err(-ENOTSUP, "'%s': the address of its global cannot be read", name);
+	if (n == 1)
+		return dv_global_at(at, dw_to_vaddr(at->d, addr), v);
+	/* the value is an address in this file (a pointer to a global) */
+	if (n == 3 && ops[1].atom == DW_OP_plus_uconst) {
+		add = ops[1].number;
+		ops++;
+		n--;
+	}
+	if (n == 2 && ops[1].atom == DW_OP_stack_value)
+		return dv_addr_value(at, dw_to_vaddr(at->d, addr) + add, v);
+	return dw_err(-ENOTSUP, "'%s' is an address computed here, not a "
+		      "variable in memory", name);
 }
 
 static int ops_cfa(const struct at *at, struct dv *v)
@@ -398,6 +403,8 @@ static int ops_to_dv(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, 
 	int reg, kind, ret;
 
 	ret = ops_len(v, ops, nops, name, &n);
+	if (ret > 0)
+		return dv_pieces(attr, ops, nops, v);
 	if (ret)
 		return ret;
 	if (ops[n - 1].atom == DW_OP_form_tls_address ||
@@ -407,7 +414,7 @@ static int ops_to_dv(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, 
 	if (kind == 'r' && n == 1)
 		return set_reg(v, reg);
 	if (kind == 'b')
-		return ops_breg(at, ops, n, v, name, reg, off);
+		return ops_breg(at, attr, ops, n, v, name, reg, off);
 	switch (ops[0].atom) {
 	case DW_OP_fbreg:
 		return ops_fbreg(at, ops, n, v, name);
@@ -503,22 +510,17 @@ static int empty_at_entry(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *
 	return 0;
 }
 
-static int sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr)
+/* @var's location @ops; at the entry, the ABI has the whole of a parameter
+ * that the DWARF has in pieces, some of them missing. */
+static int var_ops(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops,
+		   Dwarf_Die *var, struct dv *v, const char *name)
 {
-	int i, n = dwfl_module_getsymtab(d->mod);
+	struct dv abi = *v;
+	int ret = ops_to_dv(at, attr, ops, nops, v, name);
 
-	for (i = 0; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr addr;
-		const char *s = dwfl_module_getsym_info(d->mod, i, &sym, &addr, NULL, NULL, NULL);
-
-		if (s && GELF_ST_TYPE(sym.st_info) == STT_OBJECT && sym.st_shndx != SHN_UNDEF &&
-		    strcmp(s, name) == 0) {
-			*vaddr = addr - d->elfbias;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (ret == 0 && v->kind == DV_PIECES && dv_abi_entry(at, var, &abi, name) == 0)
+		*v = abi;
+	return ret;
 }
 
 int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
@@ -527,7 +529,6 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 	Dwarf_Op *ops;
 	size_t nops;
 	Dwarf_Sword sv;
-	uint64_t vaddr;
 	int nl;
 
 	memset(v, 0, sizeof(*v));
@@ -541,9 +542,10 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 			return dw_err(-ENOTSUP, "'%s': %s", name, dwarf_errmsg(-1));
 		if (nl == 0)
 			nl = empty_at_entry(at, &a, &ops, &nops);
-		if (nl == 0)
-			return not_live(at, &a, name);
-		return ops_to_dv(at, &a, ops, nops, v, name);
+		if (nl > 0)
+			return var_ops(at, &a, ops, nops, var, v, name);
+		nl = dv_abi_entry(at, var, v, name);
+		return nl <= 0 ? nl : not_live(at, &a, name);
 	}
 	if (dwarf_attr_integrate(var, DW_AT_const_value, &a) && dwarf_formsdata(&a, &sv) == 0) {
 		v->kind = DV_IMM;
@@ -551,27 +553,14 @@ int dv_var(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name)
 		return 0;
 	}
 	if (dwarf_hasattr_integrate(var, DW_AT_declaration) &&
-	    sym_object(at->d, name, &vaddr) == 0)
-		return global_at(at, vaddr, v);
+	    (nl = dv_extern(at, name, v)) != -ENOENT)
+		return nl;
 	return dw_err(-ENODATA, "'%s' is optimized out: the compiler left no location for it",
 		      name);
 }
 
-/* --- names ------------------------------------------------------------ */
-
-int dv_lookup(const struct at *at, const char *name, struct dv *v)
+int dv_ops(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops, struct dv *v,
+	   const char *name)
 {
-	Dwarf_Die var;
-	uint64_t vaddr;
-	char lab[160];
-
-	if (at->nscopes && dv_find_var(at, name, &var))
-		return dv_var(at, &var, v, name);
-	if (sym_object(at->d, name, &vaddr) == 0) {
-		memset(v, 0, sizeof(*v));
-		return global_at(at, vaddr, v);
-	}
-	dw_pc_label(at->d, at->pc, lab, sizeof(lab));
-	return dw_err(-ENOENT, "no variable '%s' at %s; 'uprobe vars' lists what is there",
-		      name, lab);
+	return ops_to_dv(at, attr, ops, nops, v, name);
 }

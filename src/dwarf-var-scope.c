@@ -110,6 +110,7 @@ int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_r
 	at->d = d;
 	at->loc = loc;
 	at->is_return = is_return;
+	at->lib = &at->lib_d;
 	at->pc = dw_from_vaddr(d, loc->addr);
 	if (!dw_addrdie(d, at->pc, &at->cu))
 		return dw_err(-ENOENT, "no debug information for the code at %#" PRIx64
@@ -130,6 +131,7 @@ int dv_at_init(struct resolve_dwarf *d, const struct resolve_loc *loc, bool is_r
 void dv_at_free(struct at *at)
 {
 	free(at->scopes);
+	resolve_dwarf_close(at->lib_d);
 }
 
 const char *dv_name(Dwarf_Die *var)

@@ -25,6 +25,8 @@ enum dv_kind {
 	DV_MEM,		/* the value is in memory at (@base + @off) */
 	DV_ABS,		/* the value is in memory at file vaddr @off */
 	DV_IMM,		/* the value is the constant @off */
+	DV_ADDR,	/* the value is the address of file vaddr @off */
+	DV_PIECES,	/* the value is the composite @pieces (DW_OP_piece) */
 };
 
 /* Where a value is, in terms the kernel can fetch, and its C type. */
@@ -37,6 +39,10 @@ struct dv {
 	bool typed;
 	int bf_size, bf_off;	/* bitfield: width and offset from bit 0 */
 	int bf_cont;		/* its container's bits, when not its type's (a register) */
+	uint64_t sym_size;	/* untyped: the size its symbol gives, or 0 */
+	Dwarf_Op *pieces;	/* DV_PIECES: the expression, owned by libdw */
+	size_t npieces;
+	Dwarf_Attribute pattr;	/* ... and the attribute it is from */
 };
 
 /* What a translation needs to know about the place. */
@@ -53,6 +59,11 @@ struct at {
 	bool at_site;		/* @pc is the entry of inlined copy @site */
 	Dwarf_Die site;
 	bool is_return;
+	/* A library's DWARF that a global's type came from, open as long as the
+	 * place is (dv_at_free() closes it); through @lib, which points at
+	 * @lib_d, the lookups change it on a const place. */
+	struct resolve_dwarf **lib;
+	struct resolve_dwarf *lib_d;
 };
 
 /* One fetch-arg as written: [NAME=]BODY[:TYPE]. */
@@ -97,8 +108,46 @@ bool dv_entry_outer(const struct at *at, int i);
  * place, then in its compile unit. */
 bool dv_find_var(const struct at *at, const char *name, Dwarf_Die *var);
 
+/* --- dwarf-var-global.c: globals ----------------------------------------- */
+
 /* Variable @name in scope at the place, or a global of that name -> @v. */
 int dv_lookup(const struct at *at, const char *name, struct dv *v);
+
+/*
+ * Global @name by its symbol: the file's own (or its copy of a library's),
+ * else the import it reads through its GOT; typed from the defining
+ * library's DWARF when @v has no type yet. -ENOENT when the file has neither.
+ */
+int dv_extern(const struct at *at, const char *name, struct dv *v);
+
+/* Data object @name of the symbol table: its file vaddr and st_size (@size may be NULL). */
+int dv_sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr, uint64_t *size);
+
+/* @v is the global at file vaddr @vaddr, read where the program reads it. */
+int dv_global_at(const struct at *at, uint64_t vaddr, struct dv *v);
+
+/* @v is the address of file vaddr @vaddr (DW_OP_addr, DW_OP_stack_value). */
+int dv_addr_value(const struct at *at, uint64_t vaddr, struct dv *v);
+
+/* Whether the @n operations @ops, applied to a register, only narrow it to
+ * @v's type, which a fetch of the register with that type does. */
+bool dv_narrows(const struct dv *v, Dwarf_Attribute *attr, const Dwarf_Op *ops, size_t n);
+
+/* The location expression @ops (one piece of it, or all) at the place -> @v. */
+int dv_ops(const struct at *at, Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops, struct dv *v,
+	   const char *name);
+
+/* --- dwarf-var-piece.c: values in pieces --------------------------------- */
+
+/* @v is the composite @ops (DW_OP_piece) of @attr: its members one by one. */
+int dv_pieces(Dwarf_Attribute *attr, Dwarf_Op *ops, size_t nops, struct dv *v);
+
+/*
+ * Member bytes *@off..+@size of composite @v: @v becomes the piece that
+ * holds them, *@off their offset in it; or why not (@path.@m for messages).
+ */
+int dv_piece_select(const struct at *at, struct dv *v, int64_t *off, Dwarf_Word size,
+		    const char *path, const char *m);
 
 /* --- dwarf-var-abi.c: parameters at the entry --------------------------- */
 
@@ -109,6 +158,13 @@ int dv_lookup(const struct at *at, const char *name, struct dv *v);
  */
 int dv_at_entry(const struct at *at, Dwarf_Die *var, Dwarf_Attribute *loc, struct dv *v,
 		const char *name);
+
+/*
+ * @var at the entry of a function that follows the ABI, when its location
+ * list starts after the entry: where the ABI passes it. 1 when that is not
+ * the case (not the entry, not a parameter, a clone, internal linkage).
+ */
+int dv_abi_entry(const struct at *at, Dwarf_Die *var, struct dv *v, const char *name);
 
 /* --- dwarf-var-type.c: C types ------------------------------------------ */
 

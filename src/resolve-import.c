@@ -24,9 +24,30 @@ static bool exports(const struct resolve_scan *sc)
 	return false;
 }
 
-/* 1: @lib defines @q, 0: it does not, -1: not this library at all (class, machine). */
-static int needed_defines(const char *lib, const struct resolve_query *q, uint16_t machine,
-			  bool is64)
+/* Does @l export a data object named @q (defined in its .dynsym, not local)? */
+static bool exports_object(const struct resolve_elf *l, const struct resolve_query *q)
+{
+	const struct resolve_symtab *t = &l->tab[1];
+	struct resolve_sym s;
+	size_t i;
+
+	for (i = 0; i < t->count; i++) {
+		if (!resolve_sym_read(t, i, &s) || strlen(s.name) != q->len ||
+		    strncmp(s.name, q->base, q->len))
+			continue;
+		if (s.sym.st_shndx != SHN_UNDEF && resolve_sym_type(&s) == STT_OBJECT &&
+		    GELF_ST_BIND(s.sym.st_info) != STB_LOCAL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * 1: @lib defines @q (a function, or a data object when @object), 0: it
+ * does not, -1: not this library at all (class, machine).
+ */
+static int needed_defines(const char *lib, const struct resolve_query *q, bool object,
+			  uint16_t machine, bool is64)
 {
 	struct resolve_elf *l = resolve_open(lib);
 	struct resolve_scan sc = { 0 };
@@ -34,7 +55,9 @@ static int needed_defines(const char *lib, const struct resolve_query *q, uint16
 
 	if (!l)
 		return -1;
-	if (l->is64 == is64 && l->ehdr.e_machine == machine)
+	if (l->is64 == is64 && l->ehdr.e_machine == machine && object)
+		found = exports_object(l, q);
+	else if (l->is64 == is64 && l->ehdr.e_machine == machine)
 		found = !resolve_scan_dynsym(l, q, &sc) && exports(&sc);
 	free(sc.v);
 	resolve_close(l);
@@ -64,9 +87,9 @@ static char *expand_origin(const struct resolve_elf *e, const char *dir, size_t 
 
 /* 1: @lib defines @q (*@out takes @lib), 0: it is the library but does not, -1: not it. */
 static int try_needed(const struct resolve_elf *e, char *lib, const struct resolve_query *q,
-		      char **out)
+		      bool object, char **out)
 {
-	int ret = lib ? needed_defines(lib, q, e->ehdr.e_machine, e->is64) : -1;
+	int ret = lib ? needed_defines(lib, q, object, e->ehdr.e_machine, e->is64) : -1;
 
 	if (ret > 0)
 		*out = lib;
@@ -81,7 +104,7 @@ static int try_needed(const struct resolve_elf *e, char *lib, const struct resol
  * does not, -1 when not found.
  */
 static int find_needed(const struct resolve_elf *e, const char *name, const char *rpath,
-		       const struct resolve_query *q, char **out)
+		       const struct resolve_query *q, bool object, char **out)
 {
 	const char *p, *end;
 	char dirs[RESOLVE_LIBDIR_MAX][RESOLVE_LIBDIR_LEN], *dir;
@@ -89,18 +112,20 @@ static int find_needed(const struct resolve_elf *e, const char *name, const char
 	int ret;
 
 	if (strchr(name, '/'))
-		return try_needed(e, strdup(name), q, out);
+		return try_needed(e, strdup(name), q, object, out);
 	for (p = rpath; p && *p; p = *end ? end + 1 : end) {
 		end = strchrnul(p, ':');
 		dir = expand_origin(e, p, end - p);
-		ret = try_needed(e, dir ? resolve_join(dir, strlen(dir), name) : NULL, q, out);
+		ret = try_needed(e, dir ? resolve_join(dir, strlen(dir), name) : NULL, q, object,
+				 out);
 		free(dir);
 		if (ret >= 0)
 			return ret;
 	}
 	n = resolve_lib_dirs(dirs, ARRAY_SIZE(dirs));
 	for (i = 0; i < n; i++) {
-		ret = try_needed(e, resolve_join(dirs[i], strlen(dirs[i]), name), q, out);
+		ret = try_needed(e, resolve_join(dirs[i], strlen(dirs[i]), name), q, object,
+				 out);
 		if (ret >= 0)
 			return ret;
 	}
@@ -142,7 +167,7 @@ static int explain_import(struct resolve_elf *e, const struct resolve_query *q)
 		name = elf_strptr(e->elf, sh.sh_link, dyn.d_un.d_val);
 		if (!name)
 			continue;
-		if (find_needed(e, name, rpath, q, &lib) > 0) {
+		if (find_needed(e, name, rpath, q, false, &lib) > 0) {
 			resolve_set_err(-ENOENT, "'%.*s' is imported from %s: probe %s:%.*s",
 					(int)q->len, q->base, name, lib, (int)q->len, q->base);
 			free(lib);
@@ -154,6 +179,32 @@ static int explain_import(struct resolve_elf *e, const struct resolve_query *q)
 	return resolve_set_err(-ENOENT, "'%.*s' is imported (undefined in this file); none of "
 			       "its libraries (%s) defines it: probe the library that does",
 			       (int)q->len, q->base, needed[0] ? needed : "none");
+}
+
+int resolve_needed_object(const char *path, const char *name, char **lib)
+{
+	struct resolve_query q = { .base = name, .len = strlen(name) };
+	struct resolve_elf *e = resolve_open(path);
+	Elf_Data *d = e && e->dynamic ? elf_getdata(e->dynamic, NULL) : NULL;
+	const char *rpath, *need;
+	int i, ret = -ENOENT;
+	GElf_Shdr sh;
+	GElf_Dyn dyn;
+
+	*lib = NULL;
+	if (!d || !gelf_getshdr(e->dynamic, &sh))
+		goto out_close;
+	rpath = run_path(e, d, sh.sh_link);
+	for (i = 0; ret && gelf_getdyn(d, i, &dyn) && dyn.d_tag != DT_NULL; i++) {
+		if (dyn.d_tag != DT_NEEDED)
+			continue;
+		need = elf_strptr(e->elf, sh.sh_link, dyn.d_un.d_val);
+		if (need && find_needed(e, need, rpath, &q, true, lib) > 0)
+			ret = 0;
+	}
+out_close:
+	resolve_close(e);
+	return ret;
 }
 
 int resolve_explain_missing(struct resolve_elf *e, const struct resolve_query *q,

@@ -287,4 +287,8 @@ int resolve_loc_fill(struct resolve_elf *e, const struct resolve_cand *c, uint64
 int resolve_explain_missing(struct resolve_elf *e, const struct resolve_query *q,
 			    const struct resolve_scan *sc);
 
+/* The DT_NEEDED library of the file at @path that ld.so would bind the data
+ * object @name to: 0 with *@lib (caller frees), or -ENOENT. */
+int resolve_needed_object(const char *path, const char *name, char **lib);
+
 #endif

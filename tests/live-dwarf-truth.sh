@@ -60,7 +60,14 @@ bytwo n
 vsum n
 sq q
 at_sq x
+viaptr r->id r->big
+byval p.x k
+flag bo
 EOF2
+}
+
+probes_glob() {
+	echo "show x dt_counter dt_name"
 }
 
 probes_cxx() {
@@ -101,6 +108,59 @@ for cc in gcc clang; do
 		truth "$cx-$o" "$D/$cx-$o" probes_cxx
 	done
 done
+
+# A library's globals that the program uses: its own copies (COPY
+# relocations), or the library's through the program's GOT (-got builds),
+# typed from the library's DWARF (clang's program has no declaration).
+for v in gcc clang gcc-got clang-got; do
+	cc=${v%-got}
+	case $v in
+	clang) x=-fdirect-access-external-data ;;
+	gcc-got) x=-mno-direct-extern-access ;;
+	*) x= ;;
+	esac
+	for o in O0 O2; do
+		L=$D/glob-$v-$o
+		mkdir -p "$L"
+		if [ ! "$L/prog" -nt "$ROOT/tests/fixtures/dwarf-truth-glob.c" ]; then
+			$cc -g -$o -shared -fPIC -o "$L/libdt.so" "${FX%.c}-lib.c" &&
+			$cc -g -$o $x -o "$L/prog" "${FX%.c}-glob.c" -L"$L" -ldt \
+				-Wl,-rpath,'$ORIGIN' || { fail "glob-$v-$o: building"; continue; }
+		fi
+		run "$UPROBE" add -n -g "$G" "$L/prog:show" dt_counter dt_name
+		expect_match "glob-$v-$o: the library's globals with their types" "$out" \
+			"dt_counter=(\+0\()?@\+0x[0-9a-f]+\)?:s32 dt_name=\+0\((\+0\()?@\+0x[0-9a-f]+\)?\)?:string"
+		truth "glob-$v-$o" "$L/prog" probes_glob
+	done
+done
+
+# A library without debug information: no type to take, a hint from the symbol.
+L=$D/glob-nodebug
+mkdir -p "$L"
+clang -O2 -shared -fPIC -o "$L/libdt.so" "${FX%.c}-lib.c" &&
+clang -g -O2 -fdirect-access-external-data -o "$L/prog" "${FX%.c}-glob.c" -L"$L" -ldt \
+	-Wl,-rpath,'$ORIGIN' || fail "glob-nodebug: building"
+run "$UPROBE" add -n -g "$G" "$L/prog:show" dt_counter
+expect_match "no type anywhere: the symbol's size as the hint" "$errout" \
+	"'dt_counter' has no type here: give one, as in 'dt_counter:s32' \(its symbol is 4 bytes\)"
+
+# Refused before, exact now: at -O2 none of these may be refused.
+run "$UPROBE" add -n -g "$G" "$D/gcc-O2:viaptr" 'r->id' 'r->big'
+expect_match "gcc -O2: a pointer to a static, known at build time" "$out" \
+	"id=@\+0x[0-9a-f]+:s32 big=@\+0x[0-9a-f]+:s64"
+run "$UPROBE" add -n -g "$G" "$D/gcc-O2:viaptr" r
+expect_match "... the address itself: refused with the reason" "$errout" \
+	"the address of a variable of this file"
+run "$UPROBE" add -n -g "$G" "$D/clang-O2:byval" p.x
+expect_match "clang -O2: a member of a struct in pieces" "$out" "x=%di:s32"
+run "$UPROBE" add -n -g "$G" "$D/clang-O2:byval" p.y
+expect_match "... the other, at the entry where the ABI puts it: signed, high: refused" \
+	"$errout" "'p.y' is bits 32..63 of %di"
+run "$UPROBE" add -n -g "$G" "$D/clang-O2:bypair" p.port
+expect_match "clang -O2: a piece the entry's DWARF leaves out, from the ABI" "$out" \
+	"port=%di:b16@32/64"
+run "$UPROBE" add -n -g "$G" "$D/clang-O2:flag" bo
+expect_match "clang -O2: a _Bool narrowed from %cx" "$out" "bo=%cx:u8"
 
 # What cannot be read at the entry is refused with the reason.
 B=$D/gcc-O0
