@@ -175,5 +175,9 @@ void cli_json_error_now(const char *msg);
 struct probe;
 /* "args": [...], a probe's fetch-args as the kernel shows them (add, list). */
 void cli_json_probe_args(struct json_writer *w, const struct probe *p);
+/* "group", "event", "type", "path", "offset" of a probe (add, list). */
+void cli_json_probe_head(struct json_writer *w, const struct probe *p);
+/* At ARGP_KEY_ARG: this and every argument after it are the command's (stream, profile). */
+void cli_rest_args(struct argp_state *state, char ***v, size_t *n);
 
 #endif

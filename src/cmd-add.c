@@ -230,11 +230,7 @@ static void print_json(struct json_writer *w, const struct add_opts *o, const st
 	char *line = probe_format(p);
 
 	json_obj_begin(w);
-	json_str_field(w, "group", p->group);
-	json_str_field(w, "event", p->event);
-	json_str_field(w, "type", p->kind == PROBE_RETURN ? "r" : "p");
-	json_str_field(w, "path", p->path);
-	json_uint_field(w, "offset", p->offset);
+	cli_json_probe_head(w, p);
 	json_str_field(w, "symbol", loc->symbol);
 	json_uint_field(w, "symbol_offset", loc->add);
 	cli_json_probe_args(w, p);

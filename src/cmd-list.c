@@ -56,11 +56,7 @@ static void print_event_json(struct json_writer *w, const struct tfs_event *t,
 	const struct probe *p = t->probe;
 
 	json_obj_begin(w);
-	json_str_field(w, "group", p->group);
-	json_str_field(w, "event", p->event);
-	json_str_field(w, "type", p->kind == PROBE_RETURN ? "r" : "p");
-	json_str_field(w, "path", p->path);
-	json_uint_field(w, "offset", p->offset);
+	cli_json_probe_head(w, p);
 	json_str_field(w, "symbol", sym ? sym->name : NULL);
 	if (sym && sym->name)
 		json_uint_field(w, "symbol_offset", sym->add);

@@ -51,9 +51,7 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "--count takes a number above 0, not '%s'", arg);
 		break;
 	case ARGP_KEY_ARG:
-		a->pat = state->argv + state->next - 1;
-		a->npat = state->argc - state->next + 1;
-		state->next = state->argc;
+		cli_rest_args(state, &a->pat, &a->npat);
 		break;
 	case ARGP_KEY_END:
 		if (a->count && !a->interval)

@@ -100,9 +100,7 @@ static error_t stream_parse(int key, char *arg, struct argp_state *state)
 		a->stack = true;
 		break;
 	case ARGP_KEY_ARG:
-		a->pat = state->argv + state->next - 1;
-		a->npat = state->argc - state->next + 1;
-		state->next = state->argc;
+		cli_rest_args(state, &a->pat, &a->npat);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -425,6 +425,22 @@ struct resolve_dwarf *cli_dwarf_target(const struct cli_args *a, char **path, co
 	return d;
 }
 
+void cli_json_probe_head(struct json_writer *w, const struct probe *p)
+{
+	json_str_field(w, "group", p->group);
+	json_str_field(w, "event", p->event);
+	json_str_field(w, "type", p->kind == PROBE_RETURN ? "r" : "p");
+	json_str_field(w, "path", p->path);
+	json_uint_field(w, "offset", p->offset);
+}
+
+void cli_rest_args(struct argp_state *state, char ***v, size_t *n)
+{
+	*v = state->argv + state->next - 1;
+	*n = state->argc - state->next + 1;
+	state->next = state->argc;
+}
+
 void cli_json_probe_args(struct json_writer *w, const struct probe *p)
 {
 	size_t k;
