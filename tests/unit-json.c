@@ -94,7 +94,7 @@ static void test_numbers(void **state)
 static void test_escape(void **state)
 {
 	static const char in[] = "\"\\/\b\f\n\r\t\x01\x1f\x7f\x80\xc3\xa9\xff ok";
-	static const char want[] = "\"\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\\u0080"
+	static const char want[] = "\"\\\"\\\\/\\u0008\\u000c\\n\\r\\t\\u0001\\u001f\\u007f\\u0080"
 				   "\\u00c3\\u00a9\\u00ff ok\"";
 	char mem[6 * sizeof(in) + 2];
 	size_t n;
