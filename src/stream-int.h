@@ -104,12 +104,19 @@ struct fplan {
 	int n;		/* elements; 0: a scalar */
 	bool is_signed;
 	enum fkind kind;
+	/* written before the value, made once: " NAME=" (text), "\"NAME\": "
+	 * (JSON), after ", " but for the first argument */
+	char *tkey, *jkey;
+	size_t tklen, jklen;
 };
 
 /* How one event id is decoded. */
 struct eplan {
 	int id;
 	char *name;		/* "GRP/EVENT" */
+	size_t name_len;
+	char *jhead;		/* JSON: ", \"event\": \"GRP/EVENT\", \"ip\": \"" */
+	size_t jhead_len;
 	const struct probe *probe;
 	bool ret;		/* a return probe: __probe_func, __probe_ret_ip */
 	bool ustack;		/* ftrace/user_stack */
