@@ -63,10 +63,15 @@ static inline void ob_putc(struct obuf *o, char c)
 	}
 }
 
+/* inline: the length of a literal is known when compiled */
+static inline void ob_puts(struct obuf *o, const char *s)
+{
+	ob_put(o, s, strlen(s));
+}
+
 /* A string literal @s copied to @p, whose room is the caller's: the end */
 #define OB_LIT(p, s)	((char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
 
-void ob_puts(struct obuf *o, const char *s);
 void ob_u64(struct obuf *o, uint64_t v);
 void ob_s64(struct obuf *o, int64_t v);
 void ob_hex(struct obuf *o, uint64_t v);	/* 0x... */
