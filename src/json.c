@@ -62,9 +62,12 @@ static const char esc[256] = {
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
 
-/* Whether the 8 bytes of @x need no escape: none below 0x20, none at
- * 0x7f or above, no '"' and no '\\' (exact for every byte, no carries
- * across bytes that matter: each test alone is exact for "any"). */
+/*
+ * Whether none of the 8 bytes of @x needs an escape: none below 0x20 or
+ * from 0x7f up, no '"', no '\\'. Each test sets the high bit of a byte that
+ * fails it; a borrow or a carry spills over only from such a byte, so
+ * "some byte fails" is exact.
+ */
 static inline bool plain8(uint64_t x)
 {
 	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
