@@ -80,7 +80,7 @@ uprobe_ready() { grep -qx 1 "$T"/instances/uprobe-*/events/$G/hit/enable 2>/dev/
 tc_ready() { grep -qx 1 "$T/instances/$TC/events/$G/hit/enable" 2>/dev/null; }
 
 # measure NAME COUNT_REGEX READY -- READER...: one run; prints
-# "delivered lost cpu_s rate"
+# "delivered lost cpu_s rate hits exit hung user_s out_bytes"
 measure() {
 	local name=$1 re=$2 ready=$3 pid before after got cpu rate
 	shift 4
@@ -118,7 +118,8 @@ measure() {
 	read -r u s <"$OUT/cpu"
 	cpu=$(echo "$u + $s" | bc -l)
 	# 139: the reader died of SIGSEGV
-	echo "$got $((after - before - got)) $cpu $rate $((after - before)) $st $hung"
+	echo "$got $((after - before - got)) $cpu $rate $((after - before)) $st $hung $u" \
+		"$(stat -c %s "$OUT/$name.out" 2>/dev/null || echo 0)"
 }
 
 cat_reader() {
@@ -129,7 +130,7 @@ cat_reader() {
 export -f cat_reader
 export T CAT G
 
-declare -A DELIV LOST CPU KHITS CRASHED HUNG
+declare -A DELIV LOST CPU KHITS CRASHED HUNG USR BYTES
 RATES=
 readers=${READERS:-"uprobe-text uprobe-json uprobe-text-1408k trace-cmd trace-cmd-8m perf cat"}
 for r in $(seq "$RUNS"); do
@@ -171,6 +172,8 @@ for r in $(seq "$RUNS"); do
 		LOST[$name]="${LOST[$name]:-} $2"
 		CPU[$name]="${CPU[$name]:-} $3"
 		KHITS[$name]="${KHITS[$name]:-} $5"
+		USR[$name]="${USR[$name]:-} $8"
+		BYTES[$name]="${BYTES[$name]:-} $9"
 		RATES="$RATES $4"
 	done
 done
@@ -184,6 +187,14 @@ nsev() {
 	local c d
 	c=$(median "${CPU[$1]}") d=$(median "${DELIV[$1]}")
 	printf '%.0f' "$(echo "$c * 1000000000 / ($d + ($d == 0))" | bc -l)"
+}
+
+# per_ev NAME ARRAY SCALE: the median of ARRAY[NAME] per delivered event, times SCALE
+per_ev() {
+	local -n arr=$2
+	local c d
+	c=$(median "${arr[$1]}") d=$(median "${DELIV[$1]}")
+	printf '%.0f' "$(echo "$c * $3 / ($d + ($d == 0))" | bc -l)"
 }
 
 # cpu_ratio NAME: how many times uprobe stream's CPU per event NAME used
@@ -235,6 +246,11 @@ goals() {
 		"$TODAY_TEXT" "$(echo "$t / $TODAY_TEXT" | bc -l)" "$(((t <= TODAY_TEXT)) && echo PASS || echo FAIL)"
 	printf '| --json no slower than at the goal (%s) | %s | %s | %.2fx | %s |\n' "$TODAY_JSON" "$j" \
 		"$TODAY_JSON" "$(echo "$j / $TODAY_JSON" | bc -l)" "$(((j <= TODAY_JSON)) && echo PASS || echo FAIL)"
+	echo
+	echo "Of that, user time (formatting, decoding, reading the ring buffers):"
+	echo "text $(per_ev uprobe-text USR 1000000000), JSON $(per_ev uprobe-json USR 1000000000) ns/event;"
+	echo "the rest is the kernel's, most of it writing the output file: text writes"
+	echo "$(per_ev uprobe-text BYTES 1) bytes an event, JSON $(per_ev uprobe-json BYTES 1)."
 	echo
 }
 

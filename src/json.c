@@ -48,71 +48,105 @@ unsigned int json_depth(const struct json_writer *w)
 	return w->depth;
 }
 
-/* 0: printable ASCII as it is; else the letter after '\', or 'u' */
+/*
+ * The one escape table, the stream's and the CLI's: 0 for printable ASCII
+ * as it is, else the letter after '\', or 'u' for \u00XX. Only the five
+ * escapes every reader knows have letters; \b and \f are \u0008 and \u000c.
+ */
 static const char esc[256] = {
-	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r',
-	['"'] = '"', ['\\'] = '\\',
-	[0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',
-	[0x05] = 'u', [0x06] = 'u', [0x07] = 'u', [0x0b] = 'u', [0x0e] = 'u',
-	[0x0f] = 'u', [0x10] = 'u', [0x11] = 'u', [0x12] = 'u', [0x13] = 'u',
-	[0x14] = 'u', [0x15] = 'u', [0x16] = 'u', [0x17] = 'u', [0x18] = 'u',
-	[0x19] = 'u', [0x1a] = 'u', [0x1b] = 'u', [0x1c] = 'u', [0x1d] = 'u',
-	[0x1e] = 'u', [0x1f] = 'u',
+	['"'] = '"', ['\\'] = '\\', ['\n'] = 'n', ['\t'] = 't', ['\r'] = 'r',
+	[0x00 ... 0x08] = 'u', [0x0b ... 0x0c] = 'u', [0x0e ... 0x1f] = 'u',
 	[0x7f ... 0xff] = 'u',
 };
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/*
+ * Whether none of the 8 bytes of @x needs an escape: none below 0x20 or
+ * from 0x7f up, no '"', no '\\'. Each test sets the high bit of a byte that
+ * fails it; a borrow or a carry spills over only from such a byte, so
+ * "some byte fails" is exact.
+ */
+static inline bool plain8(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+	uint64_t bad = ((x - ONES * 0x20) & ~x) |	/* < 0x20 */
+		       ((x + ONES) | x) |		/* >= 0x7f */
+		       ((q - ONES) & ~q) | ((b - ONES) & ~b);
+
+	return !(bad & HIGHS);
+}
+
+static inline char *esc_byte(char *d, unsigned char c)
+{
+	char e = esc[c];
+
+	if (!e) {
+		*d = (char)c;
+		return d + 1;
+	}
+	d[0] = '\\';
+	if (e != 'u') {
+		d[1] = e;
+		return d + 2;
+	}
+	memcpy(d + 1, "u00", 3);
+	d[4] = hexdig[c >> 4];
+	d[5] = hexdig[c & 15];
+	return d + 6;
+}
+
+/* @n bytes of @p escaped into @dst, no quotes: the body of every string;
+ * eight plain bytes at a time, the others one by one. */
+static size_t esc_body(char *dst, const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+	char *d = dst;
+	uint64_t x;
+	size_t i, k;
+
+	while (p < end) {
+		k = end - p < 8 ? end - p : 8;
+		if (k == 8) {
+			memcpy(&x, p, 8);
+			if (plain8(x)) {
+				memcpy(d, &x, 8);
+				d += 8;
+				p += 8;
+				continue;
+			}
+		}
+		for (i = 0; i < k; i++)
+			d = esc_byte(d, p[i]);
+		p += k;
+	}
+	return d - dst;
+}
 
 void json_escape(FILE *f, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i, run = 0;
+	char buf[6 * 256];
 
 	putc_unlocked('"', f);
-	for (i = 0; i < n; i++) {
-		char e = esc[p[i]];
+	while (n) {
+		size_t k = n < 256 ? n : 256;
 
-		if (!e)
-			continue;
-		fwrite_unlocked(p + run, 1, i - run, f);
-		run = i + 1;
-		putc_unlocked('\\', f);
-		if (e != 'u') {
-			putc_unlocked(e, f);
-			continue;
-		}
-		fputs_unlocked("u00", f);
-		putc_unlocked(hexdig[p[i] >> 4], f);
-		putc_unlocked(hexdig[p[i] & 15], f);
+		fwrite_unlocked(buf, 1, esc_body(buf, p, k), f);
+		p += k;
+		n -= k;
 	}
-	fwrite_unlocked(p + run, 1, n - run, f);
 	putc_unlocked('"', f);
 }
 
 size_t json_escape_mem(char *dst, const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	char *d = dst;
-	size_t i;
+	size_t len = esc_body(dst + 1, (const unsigned char *)s, n);
 
-	*d++ = '"';
-	for (i = 0; i < n; i++) {
-		char e = esc[p[i]];
-
-		if (!e) {
-			*d++ = (char)p[i];
-			continue;
-		}
-		*d++ = '\\';
-		if (e != 'u') {
-			*d++ = e;
-			continue;
-		}
-		memcpy(d, "u00", 3);
-		d[3] = hexdig[p[i] >> 4];
-		d[4] = hexdig[p[i] & 15];
-		d += 5;
-	}
-	*d++ = '"';
-	return d - dst;
+	dst[0] = '"';
+	dst[len + 1] = '"';
+	return len + 2;
 }
 
 static void newline(struct json_writer *w)

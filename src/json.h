@@ -53,11 +53,13 @@ void json_bool_field(struct json_writer *w, const char *key, bool v);
 void json_null_field(struct json_writer *w, const char *key);
 
 /*
- * The escaper: @n bytes of @s as a quoted JSON string on @f. Every byte
- * outside printable ASCII becomes \u00XX (control bytes, DEL, and every
- * byte >= 0x80, UTF-8 or not): always valid JSON whatever the bytes, and
- * the bytes come back exactly by encoding the decoded string as Latin-1
- * (a path or a fetched string is bytes, not text).
+ * The escaper: @n bytes of @s as a quoted JSON string on @f. Newline, tab
+ * and carriage return are \n \t \r, '"' and '\' are \" and \\, and every
+ * other byte outside printable ASCII becomes \u00XX (control bytes, DEL,
+ * and every byte >= 0x80, UTF-8 or not): always valid JSON whatever the
+ * bytes, and the bytes come back exactly by encoding the decoded string
+ * as Latin-1 (a path or a fetched string is bytes, not text). The stream
+ * (src/stream-obuf.c) escapes with the same table.
  */
 void json_escape(FILE *f, const char *s, size_t n);
 /* The same into memory: @dst has room for 6 * @n + 2 bytes; returns the

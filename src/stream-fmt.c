@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "json.h"
 #include "stream-int.h"
 
 static uint64_t get_u(const unsigned char *p, int size)
@@ -101,12 +102,17 @@ static void write_value(struct obuf *o, const struct ev *e,
 	}
 }
 
+/* " NAME=VALUE" or (JSON) ", \"NAME\": VALUE", the key made by the plan */
 static void write_field(struct obuf *o, const struct ev *e,
 			const struct fplan *f, bool json)
 {
 	const unsigned char *p = e->data + f->offset;
 	int i, step = f->kind == FK_STR ? 4 : f->size;
 
+	if (json)
+		ob_put(o, f->jkey, f->jklen);
+	else
+		ob_put(o, f->tkey, f->tklen);
 	if (f->n == 0) {
 		write_value(o, e, f, p, json);
 		return;
@@ -217,36 +223,48 @@ static void write_stack(struct obuf *o, const struct ev *e,
 	ob_putc(o, ']');
 }
 
+/* What every line has, in one piece of room: the room it needs */
+#define HEAD_ROOM	(6 * OB_NUM_MAX + 96)
+
+/* TIME COMM PID/TID [CPU] GRP/EVENT, and (FUNC <- IP) of a return */
+static char *text_head(char *p, const struct ev *e, int tgid, const char *comm,
+		       size_t cl)
+{
+	const struct eplan *ep = e->ep;
+
+	p = ob_p_time(p, e->ts);
+	*p++ = ' ';
+	p = ob_p_comm(p, comm, cl);
+	*p++ = ' ';
+	p = ob_p_s64(p, tgid);
+	*p++ = '/';
+	p = ob_p_s64(p, e->tid);
+	p = OB_LIT(p, " [");
+	p = ob_p_u64(p, e->cpu);
+	p = OB_LIT(p, "] ");
+	p = (char *)memcpy(p, ep->name, ep->name_len) + ep->name_len;
+	if (ep->ret && ep->func_off >= 0 && ep->ip_off >= 0) {
+		p = OB_LIT(p, " (");
+		p = ob_p_hex(p, get_u(e->data + ep->func_off, 8));
+		p = OB_LIT(p, " <- ");
+		p = ob_p_hex(p, get_u(e->data + ep->ip_off, 8));
+		*p++ = ')';
+	}
+	return p;
+}
+
 static void write_text(struct obuf *o, const struct ev *e, int tgid,
 		       const char *comm, struct stack_syms *ss)
 {
 	const struct eplan *ep = e->ep;
-	size_t i;
+	size_t i, cl = strlen(comm);
+	char *p = ob_room(o, HEAD_ROOM + ep->name_len + 4 * cl);
 
-	ob_time(o, e->ts);
-	ob_putc(o, ' ');
-	ob_comm(o, comm);
-	ob_putc(o, ' ');
-	ob_s64(o, tgid);
-	ob_putc(o, '/');
-	ob_s64(o, e->tid);
-	ob_puts(o, " [");
-	ob_u64(o, e->cpu);
-	ob_puts(o, "] ");
-	ob_puts(o, ep->name);
-	if (ep->ret && ep->func_off >= 0 && ep->ip_off >= 0) {
-		ob_puts(o, " (");
-		ob_hex(o, get_u(e->data + ep->func_off, 8));
-		ob_puts(o, " <- ");
-		ob_hex(o, get_u(e->data + ep->ip_off, 8));
-		ob_putc(o, ')');
-	}
-	for (i = 0; i < ep->nf; i++) {
-		ob_putc(o, ' ');
-		ob_puts(o, ep->f[i].name);
-		ob_putc(o, '=');
+	if (!p)
+		return;
+	ob_end(o, text_head(p, e, tgid, comm, cl));
+	for (i = 0; i < ep->nf; i++)
 		write_field(o, e, &ep->f[i], false);
-	}
 	if (e->latency >= 0) {
 		ob_puts(o, " latency=");
 		ob_u64(o, e->latency / 1000);
@@ -261,41 +279,46 @@ static void write_text(struct obuf *o, const struct ev *e, int tgid,
 	ob_putc(o, '\n');
 }
 
+/* {"time": T, "cpu": C, "comm": S, "pid": P, "tid": T, "event": E, "ip": I,
+ * and "func": F of a return */
+static char *json_head(char *p, const struct ev *e, int tgid, const char *comm,
+		       size_t cl)
+{
+	const struct eplan *ep = e->ep;
+
+	p = OB_LIT(p, "{\"time\": ");
+	p = ob_p_time(p, e->ts);
+	p = OB_LIT(p, ", \"cpu\": ");
+	p = ob_p_u64(p, e->cpu);
+	p = OB_LIT(p, ", \"comm\": ");
+	p += json_escape_mem(p, comm, cl);
+	p = OB_LIT(p, ", \"pid\": ");
+	p = ob_p_s64(p, tgid);
+	p = OB_LIT(p, ", \"tid\": ");
+	p = ob_p_s64(p, e->tid);
+	p = (char *)memcpy(p, ep->jhead, ep->jhead_len) + ep->jhead_len;
+	p = ob_p_hex(p, ep->ip_off >= 0 ? get_u(e->data + ep->ip_off, 8) : 0);
+	*p++ = '"';
+	if (ep->ret && ep->func_off >= 0) {
+		p = OB_LIT(p, ", \"func\": \"");
+		p = ob_p_hex(p, get_u(e->data + ep->func_off, 8));
+		*p++ = '"';
+	}
+	return OB_LIT(p, ", \"args\": {");
+}
+
 static void write_json(struct obuf *o, const struct ev *e, int tgid,
 		       const char *comm, struct stack_syms *ss)
 {
 	const struct eplan *ep = e->ep;
-	size_t i;
+	size_t i, cl = strlen(comm);
+	char *p = ob_room(o, HEAD_ROOM + ep->jhead_len + 6 * cl + 2);
 
-	ob_puts(o, "{\"time\": ");
-	ob_time(o, e->ts);
-	ob_puts(o, ", \"cpu\": ");
-	ob_u64(o, e->cpu);
-	ob_puts(o, ", \"comm\": ");
-	ob_jstr(o, comm, strlen(comm));
-	ob_puts(o, ", \"pid\": ");
-	ob_s64(o, tgid);
-	ob_puts(o, ", \"tid\": ");
-	ob_s64(o, e->tid);
-	ob_puts(o, ", \"event\": \"");
-	ob_puts(o, ep->name);
-	ob_puts(o, "\", \"ip\": \"");
-	ob_hex(o, ep->ip_off >= 0 ? get_u(e->data + ep->ip_off, 8) : 0);
-	ob_putc(o, '"');
-	if (ep->ret && ep->func_off >= 0) {
-		ob_puts(o, ", \"func\": \"");
-		ob_hex(o, get_u(e->data + ep->func_off, 8));
-		ob_putc(o, '"');
-	}
-	ob_puts(o, ", \"args\": {");
-	for (i = 0; i < ep->nf; i++) {
-		if (i)
-			ob_puts(o, ", ");
-		ob_putc(o, '"');
-		ob_puts(o, ep->f[i].name);
-		ob_puts(o, "\": ");
+	if (!p)
+		return;
+	ob_end(o, json_head(p, e, tgid, comm, cl));
+	for (i = 0; i < ep->nf; i++)
 		write_field(o, e, &ep->f[i], true);
-	}
 	ob_putc(o, '}');
 	if (e->latency >= 0) {
 		ob_puts(o, ", \"latency_ns\": ");

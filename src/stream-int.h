@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "probe.h"
@@ -25,20 +26,72 @@ struct obuf {
 int ob_init(struct obuf *o, int fd, size_t cap);
 void ob_free(struct obuf *o);
 int ob_flush(struct obuf *o);
-/* room for @n more bytes; flushes when the buffer is full */
-char *ob_room(struct obuf *o, size_t n);
-void ob_put(struct obuf *o, const char *s, size_t n);
-void ob_puts(struct obuf *o, const char *s);
-void ob_putc(struct obuf *o, char c);
+char *ob_room_slow(struct obuf *o, size_t n);
+
+/* Room for @n more bytes at the end; flushes when the buffer is full. What
+ * is written there is kept by ob_end(). NULL: no memory. */
+static inline char *ob_room(struct obuf *o, size_t n)
+{
+	if (o->len + n <= o->cap)
+		return o->buf + o->len;
+	return ob_room_slow(o, n);
+}
+
+/* The buffer now ends at @p, a pointer into the room last given. */
+static inline void ob_end(struct obuf *o, char *p)
+{
+	o->len = p - o->buf;
+}
+
+static inline void ob_put(struct obuf *o, const char *s, size_t n)
+{
+	char *p = ob_room(o, n);
+
+	if (p) {
+		memcpy(p, s, n);
+		o->len += n;
+	}
+}
+
+static inline void ob_putc(struct obuf *o, char c)
+{
+	char *p = ob_room(o, 1);
+
+	if (p) {
+		*p = c;
+		o->len++;
+	}
+}
+
+/* inline: the length of a literal is known when compiled */
+static inline void ob_puts(struct obuf *o, const char *s)
+{
+	ob_put(o, s, strlen(s));
+}
+
+/* A string literal @s copied to @p, whose room is the caller's: the end */
+#define OB_LIT(p, s)	((char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
+
 void ob_u64(struct obuf *o, uint64_t v);
 void ob_s64(struct obuf *o, int64_t v);
 void ob_hex(struct obuf *o, uint64_t v);	/* 0x... */
 /* ns as seconds with 9 decimals, exact */
 void ob_time(struct obuf *o, uint64_t ns);
+/*
+ * The same at @p, with room already made (OB_NUM_MAX bytes each): they
+ * return the end. For a line built in one piece of room.
+ */
+#define OB_NUM_MAX	24
+char *ob_p_u64(char *p, uint64_t v);
+char *ob_p_s64(char *p, int64_t v);
+char *ob_p_hex(char *p, uint64_t v);
+char *ob_p_time(char *p, uint64_t ns);
 /* @s[0..n) between double quotes, C escapes (text) or JSON escapes */
 void ob_cstr(struct obuf *o, const char *s, size_t n);
 void ob_jstr(struct obuf *o, const char *s, size_t n);
-/* @s with its control bytes as \xHH, so that a line stays one line */
+/* @s with its control bytes as \xHH, so that a line stays one line: at @p,
+ * @n = strlen(@s), with room for 4 * @n bytes; returns the end */
+char *ob_p_comm(char *p, const char *s, size_t n);
 void ob_comm(struct obuf *o, const char *s);
 
 /* How one argument field is shown. */
@@ -56,12 +109,19 @@ struct fplan {
 	int n;		/* elements; 0: a scalar */
 	bool is_signed;
 	enum fkind kind;
+	/* written before the value, made once: " NAME=" (text), "\"NAME\": "
+	 * (JSON), after ", " but for the first argument */
+	char *tkey, *jkey;
+	size_t tklen, jklen;
 };
 
 /* How one event id is decoded. */
 struct eplan {
 	int id;
 	char *name;		/* "GRP/EVENT" */
+	size_t name_len;
+	char *jhead;		/* JSON: ", \"event\": \"GRP/EVENT\", \"ip\": \"" */
+	size_t jhead_len;
 	const struct probe *probe;
 	bool ret;		/* a return probe: __probe_func, __probe_ret_ip */
 	bool ustack;		/* ftrace/user_stack */

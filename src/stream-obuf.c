@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "stream-int.h"
 
 static const char hexdig[] = "0123456789abcdef";
@@ -51,7 +52,7 @@ int ob_flush(struct obuf *o)
 	return o->err;
 }
 
-char *ob_room(struct obuf *o, size_t n)
+char *ob_room_slow(struct obuf *o, size_t n)
 {
 	if (o->len + n > o->cap) {
 		ob_flush(o);
@@ -67,78 +68,127 @@ char *ob_room(struct obuf *o, size_t n)
 	return o->buf + o->len;
 }
 
-void ob_put(struct obuf *o, const char *s, size_t n)
+/* "00" to "99": two digits a division */
+static const char dig2[201] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+static const uint64_t pow10s[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+	1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+	1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+	1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+/* @v's digits ending at @end, two at a time; @v has at least one */
+static inline void dec_fill(char *end, uint64_t v)
 {
-	char *p = ob_room(o, n);
-
-	if (!p)
-		return;
-	memcpy(p, s, n);
-	o->len += n;
-}
-
-void ob_puts(struct obuf *o, const char *s)
-{
-	ob_put(o, s, strlen(s));
-}
-
-void ob_putc(struct obuf *o, char c)
-{
-	char *p = ob_room(o, 1);
-
-	if (p) {
-		*p = c;
-		o->len++;
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, dig2 + 2 * (v % 100), 2);
+		v /= 100;
 	}
+	if (v >= 10)
+		memcpy(end - 2, dig2 + 2 * v, 2);
+	else
+		end[-1] = (char)('0' + v);
+}
+
+char *ob_p_u64(char *p, uint64_t v)
+{
+	/* log10 from log2: 1233 / 4096 ~ log10(2) */
+	unsigned int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	unsigned int len = t + (v >= pow10s[t]) + (v == 0);
+
+	dec_fill(p + len, v);
+	return p + len;
+}
+
+char *ob_p_s64(char *p, int64_t v)
+{
+	if (v >= 0)
+		return ob_p_u64(p, v);
+	*p = '-';
+	return ob_p_u64(p + 1, -(uint64_t)v);
+}
+
+/* "00" to "ff": a byte a step */
+static const char hex2[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+char *ob_p_hex(char *p, uint64_t v)
+{
+	unsigned int len = (67 - __builtin_clzll(v | 1)) / 4;
+	char *end = p + 2 + len, *q = end;
+
+	p[0] = '0';
+	p[1] = 'x';
+	while (v >= 0x100) {
+		q -= 2;
+		memcpy(q, hex2 + 2 * (v & 0xff), 2);
+		v >>= 8;
+	}
+	if (v >= 0x10)
+		memcpy(q - 2, hex2 + 2 * v, 2);
+	else
+		q[-1] = hexdig[v];
+	return end;
+}
+
+char *ob_p_time(char *p, uint64_t ns)
+{
+	uint64_t f = ns % 1000000000;
+
+	p = ob_p_u64(p, ns / 1000000000);
+	*p = '.';
+	/* nine digits: the last alone, then four pairs */
+	p[9] = (char)('0' + f % 10);
+	memset(p + 1, '0', 8);
+	dec_fill(p + 9, f / 10);
+	return p + 10;
 }
 
 void ob_u64(struct obuf *o, uint64_t v)
 {
-	char tmp[24], *q = tmp + sizeof(tmp);
+	char *p = ob_room(o, OB_NUM_MAX);
 
-	do {
-		*--q = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	ob_put(o, q, tmp + sizeof(tmp) - q);
+	if (p)
+		ob_end(o, ob_p_u64(p, v));
 }
 
 void ob_s64(struct obuf *o, int64_t v)
 {
-	if (v < 0) {
-		ob_putc(o, '-');
-		ob_u64(o, -(uint64_t)v);
-	} else {
-		ob_u64(o, v);
-	}
+	char *p = ob_room(o, OB_NUM_MAX);
+
+	if (p)
+		ob_end(o, ob_p_s64(p, v));
 }
 
 void ob_hex(struct obuf *o, uint64_t v)
 {
-	char tmp[20], *q = tmp + sizeof(tmp);
+	char *p = ob_room(o, OB_NUM_MAX);
 
-	do {
-		*--q = hexdig[v & 15];
-		v >>= 4;
-	} while (v);
-	*--q = 'x';
-	*--q = '0';
-	ob_put(o, q, tmp + sizeof(tmp) - q);
+	if (p)
+		ob_end(o, ob_p_hex(p, v));
 }
 
 void ob_time(struct obuf *o, uint64_t ns)
 {
-	char frac[10];
-	uint64_t f = ns % 1000000000;
-	int i;
+	char *p = ob_room(o, OB_NUM_MAX);
 
-	ob_u64(o, ns / 1000000000);
-	frac[0] = '.';
-	for (i = 9; i >= 1; i--) {
-		frac[i] = (char)('0' + f % 10);
-		f /= 10;
-	}
-	ob_put(o, frac, sizeof(frac));
+	if (p)
+		ob_end(o, ob_p_time(p, ns));
 }
 
 /* Length of the valid UTF-8 sequence at @s (at most @n bytes), 0: none. */
@@ -165,8 +215,8 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* The letter of @c's backslash escape, or 0; @c_only: C's too (\a \b \f \v). */
-static inline char esc_letter(unsigned char c, bool c_only)
+/* The letter of @c's C escape (\a \b \f \v among them), or 0 */
+static inline char esc_letter(unsigned char c)
 {
 	switch (c) {
 	case '"': return '"';
@@ -174,10 +224,6 @@ static inline char esc_letter(unsigned char c, bool c_only)
 	case '\n': return 'n';
 	case '\t': return 't';
 	case '\r': return 'r';
-	}
-	if (!c_only)
-		return 0;
-	switch (c) {
 	case '\a': return 'a';
 	case '\b': return 'b';
 	case '\f': return 'f';
@@ -201,7 +247,7 @@ void ob_cstr(struct obuf *o, const char *str, size_t n)
 	*p++ = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		char e = esc_letter(c, true);
+		char e = esc_letter(c);
 
 		if (e) {
 			*p++ = '\\';
@@ -220,58 +266,46 @@ void ob_cstr(struct obuf *o, const char *str, size_t n)
 		}
 	}
 	*p++ = '"';
-	o->len = p - o->buf;
+	ob_end(o, p);
 }
 
-/*
- * JSON escapes; every byte outside printable ASCII becomes \u00XX, as
- * json_str() does elsewhere in the tool: always valid JSON, and the bytes
- * come back exactly by encoding the decoded string as Latin-1.
- */
-void ob_jstr(struct obuf *o, const char *str, size_t n)
+/* JSON escapes: the CLI's, json_escape_mem() (every byte outside printable
+ * ASCII as \u00XX, so that Latin-1 gives the bytes back). */
+void ob_jstr(struct obuf *o, const char *s, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
 	char *p = ob_room(o, 6 * n + 2);
-	size_t i;
 
-	if (!p)
-		return;
-	*p++ = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
-		char e = esc_letter(c, false);
-
-		if (e) {
-			*p++ = '\\';
-			*p++ = e;
-		} else if (c >= 0x20 && c < 0x7f) {
-			*p++ = (char)c;
-		} else {
-			memcpy(p, "\\u00", 4);
-			p[4] = hexdig[c >> 4];
-			p[5] = hexdig[c & 15];
-			p += 6;
-		}
-	}
-	*p++ = '"';
-	o->len = p - o->buf;
+	if (p)
+		o->len += json_escape_mem(p, s, n);
 }
 
 /* A thread may name itself anything: control bytes as \xHH keep a line
  * one line. */
+char *ob_p_comm(char *p, const char *comm, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)comm[i];
+
+		if (c >= 0x20 && c != 0x7f) {
+			*p++ = (char)c;
+			continue;
+		}
+		p[0] = '\\';
+		p[1] = 'x';
+		p[2] = hexdig[c >> 4];
+		p[3] = hexdig[c & 15];
+		p += 4;
+	}
+	return p;
+}
+
 void ob_comm(struct obuf *o, const char *comm)
 {
-	const char *run = comm, *s;
+	size_t n = strlen(comm);
+	char *p = ob_room(o, 4 * n);
 
-	for (s = comm; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[4] = { '\\', 'x', hexdig[c >> 4], hexdig[c & 15] };
-
-		if (c >= 0x20 && c != 0x7f)
-			continue;
-		ob_put(o, run, s - run);
-		ob_put(o, esc, sizeof(esc));
-		run = s + 1;
-	}
-	ob_put(o, run, s - run);
+	if (p)
+		ob_end(o, ob_p_comm(p, comm, n));
 }

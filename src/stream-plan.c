@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "stream-int.h"
 
 /* Size of one element from the kernel's type name: u8..s64, char. */
@@ -138,6 +139,43 @@ static int parse_field(struct eplan *ep, const char *line, const char *fmt,
 	return 0;
 }
 
+/* @pre, @s JSON-escaped, @post: into *@out, malloc'd; its length */
+static size_t key_str(char **out, const char *pre, const char *s, const char *post)
+{
+	size_t a = strlen(pre), n = strlen(s), b = strlen(post), len;
+	char *k = malloc(a + 6 * n + 2 + b + 1);
+
+	*out = k;
+	if (!k)
+		return 0;
+	memcpy(k, pre, a);
+	len = a + json_escape_mem(k + a, s, n);
+	memcpy(k + len, post, b + 1);
+	return len + b;
+}
+
+/* What each event of @ep writes the same: its name, the argument names. */
+static int plan_keys(struct eplan *ep)
+{
+	size_t i;
+
+	ep->name_len = strlen(ep->name);
+	ep->jhead_len = key_str(&ep->jhead, ", \"event\": ", ep->name, ", \"ip\": \"");
+	if (!ep->jhead)
+		return -ENOMEM;
+	for (i = 0; i < ep->nf; i++) {
+		struct fplan *f = &ep->f[i];
+
+		f->jklen = key_str(&f->jkey, i ? ", " : "", f->name, ": ");
+		if (!f->jkey || asprintf(&f->tkey, " %s=", f->name) < 0) {
+			f->tkey = NULL;
+			return -ENOMEM;
+		}
+		f->tklen = strlen(f->tkey);
+	}
+	return 0;
+}
+
 int eplan_build(struct eplan *ep, const char *group, const char *event,
 		const char *text)
 {
@@ -173,7 +211,7 @@ int eplan_build(struct eplan *ep, const char *group, const char *event,
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return plan_keys(ep);
 }
 
 const struct fplan *eplan_field(const struct eplan *ep, const char *name)
@@ -190,9 +228,13 @@ void eplan_clear(struct eplan *ep)
 {
 	size_t i;
 
-	for (i = 0; i < ep->nf; i++)
+	for (i = 0; i < ep->nf; i++) {
 		free(ep->f[i].name);
+		free(ep->f[i].tkey);
+		free(ep->f[i].jkey);
+	}
 	free(ep->f);
 	free(ep->name);
+	free(ep->jhead);
 	memset(ep, 0, sizeof(*ep));
 }

@@ -94,7 +94,7 @@ static void test_numbers(void **state)
 static void test_escape(void **state)
 {
 	static const char in[] = "\"\\/\b\f\n\r\t\x01\x1f\x7f\x80\xc3\xa9\xff ok";
-	static const char want[] = "\"\\\"\\\\/\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\\u0080"
+	static const char want[] = "\"\\\"\\\\/\\u0008\\u000c\\n\\r\\t\\u0001\\u001f\\u007f\\u0080"
 				   "\\u00c3\\u00a9\\u00ff ok\"";
 	char mem[6 * sizeof(in) + 2];
 	size_t n;
@@ -112,6 +112,62 @@ static void test_escape(void **state)
 	assert_memory_equal(mem, "\"a\\u0000b\"", n);
 }
 
+/* The rule, one byte at a time: what the escaper must write for @c */
+static size_t ref_byte(char *d, unsigned char c)
+{
+	static const char letters[][2] = {
+		{ '"', '"' }, { '\\', '\\' }, { '\n', 'n' }, { '\t', 't' }, { '\r', 'r' },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++) {
+		if (c == (unsigned char)letters[i][0]) {
+			d[0] = '\\';
+			d[1] = letters[i][1];
+			return 2;
+		}
+	}
+	if (c >= 0x20 && c < 0x7f) {
+		d[0] = (char)c;
+		return 1;
+	}
+	return (size_t)sprintf(d, "\\u%04x", c);
+}
+
+/* Every byte at every place of an 8-byte step, and a string longer than
+ * json_escape()'s chunks: the same bytes as the rule gives one by one. */
+static void test_escape_every_byte(void **state)
+{
+	char in[600], mem[6 * sizeof(in) + 2], want[6 * sizeof(in) + 2];
+	size_t i, n, w;
+	int c, at;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		for (at = 0; at < 20; at++) {
+			memset(in, 'a', 24);
+			in[at] = (char)c;
+			w = 1;
+			want[0] = '"';
+			for (i = 0; i < 24; i++)
+				w += ref_byte(want + w, (unsigned char)in[i]);
+			want[w++] = '"';
+			n = json_escape_mem(mem, in, 24);
+			assert_int_equal(n, w);
+			assert_memory_equal(mem, want, n);
+		}
+	}
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i * 37 % 251 < 200 ? 'A' + i % 26 : i * 7);
+	n = json_escape_mem(mem, in, sizeof(in));
+	f = open_memstream(&buf, &len);
+	json_escape(f, in, sizeof(in));
+	fclose(f);
+	assert_int_equal(len, n);
+	assert_memory_equal(buf, mem, n);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_pretty),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_escape_every_byte),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -27,6 +27,7 @@
  * issue 4's definitions.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -880,6 +881,45 @@ static void test_numbers(void **state)
 	ob_free(&o);
 }
 
+/* Every length of number, against printf: the digits are written two at a
+ * time (hex: a byte at a time) from a length found first. */
+static void test_numbers_every_length(void **state)
+{
+	char want[48];
+	struct obuf o;
+	uint64_t p = 1;
+	int i, d;
+
+	(void)state;
+	assert_int_equal(ob_init(&o, -1, sizeof(out)), 0);
+	for (i = 0; i < 20; i++, p *= 10) {
+		for (d = -1; d <= 1; d++) {
+			uint64_t v = p + d;
+
+			snprintf(want, sizeof(want), "%" PRIu64, v);
+			ob_u64(&o, v);
+			assert_string_equal(ob_text(&o), want);
+			snprintf(want, sizeof(want), "%" PRId64, -(int64_t)(v >> 1));
+			ob_s64(&o, -(int64_t)(v >> 1));
+			assert_string_equal(ob_text(&o), want);
+			snprintf(want, sizeof(want), "%" PRIu64 ".%09" PRIu64,
+				 v / 1000000000, v % 1000000000);
+			ob_time(&o, v);
+			assert_string_equal(ob_text(&o), want);
+		}
+	}
+	for (i = 0; i < 64; i++) {
+		for (d = -1; d <= 0; d++) {
+			uint64_t v = (1ULL << i) + d;
+
+			snprintf(want, sizeof(want), "0x%" PRIx64, v);
+			ob_hex(&o, v);
+			assert_string_equal(ob_text(&o), want);
+		}
+	}
+	ob_free(&o);
+}
+
 /*
  * The buffer flushes to its fd when full, at any point of a line: every
  * start position gives the same bytes as one big buffer.
@@ -1325,6 +1365,7 @@ int main(void)
 		cmocka_unit_test(test_return_and_latency),
 		cmocka_unit_test(test_comm),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_numbers_every_length),
 		cmocka_unit_test(test_flush_anywhere),
 		cmocka_unit_test(test_latency),
 		cmocka_unit_test(test_latency_far),
