@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * uprobe funcs: the functions of a file that can be probed, from its debug
- * information (demangled, with inlined copies), else from its symbols.
+ * uprobe funcs: the functions of a file that can be probed, from its
+ * symbols and, where it is cheap (in the file, at most 8 MiB) or asked for
+ * (--dwarf), its debug information (with inlined copies, file:line).
  *
  * Speed (2 cores, shared; hyperfine): with --symbols, libc 5 ms (perf probe
  * -F 10-15 ms), a 1000-CU program 9-11 ms (bpftrace -l 47-88 ms), a
@@ -31,11 +32,14 @@
 struct funcs_opts {
 	struct cli_args target;
 	bool symbols;
+	bool dwarf;
 };
 
 static const struct argp_option funcs_options[] = {
 	{ "symbols", 's', NULL, 0, "The symbol table only: no debug information is read "
 	  "(fast; the bash completion asks this)", 0 },
+	{ "dwarf", 'd', NULL, 0, "Read the debug information also where it is large or "
+	  "in a separate file (libc6-dbg): inlined-only functions, file:line", 0 },
 	{ 0 }
 };
 
@@ -43,19 +47,62 @@ static error_t funcs_parse(int key, char *arg, struct argp_state *state)
 {
 	struct funcs_opts *o = state->input;
 
-	if (key != 's')
+	if (key == 's')
+		o->symbols = true;
+	else if (key == 'd')
+		o->dwarf = true;
+	else
 		return cli_args_key(&o->target, key, arg, state);
-	o->symbols = true;
+	if (o->symbols && o->dwarf)
+		argp_error(state, "--symbols and --dwarf: one or the other");
 	return 0;
+}
+
+/* DWARF that is read without --dwarf: in the file itself and at most this
+ * big. Opening a separate or a large one (libc6-dbg: compressed, 38 ms to
+ * inflate) costs several times the whole symbol table listing. */
+#define FUNCS_CHEAP_DWARF	(8u << 20)
+
+static bool dwarf_cheap(const char *path)
+{
+	struct resolve_elf *e = resolve_open(path);
+	Elf *elf = e ? resolve_elf_elf(e) : NULL;
+	Elf_Scn *scn = NULL;
+	size_t shstr;
+	bool cheap = false;
+
+	if (!elf || elf_getshdrstrndx(elf, &shstr))
+		goto out;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		GElf_Chdr ch;
+		const char *name;
+		uint64_t size;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		name = elf_strptr(elf, shstr, sh.sh_name);
+		if (!name || strcmp(name, ".debug_info"))
+			continue;
+		size = sh.sh_flags & SHF_COMPRESSED && gelf_getchdr(scn, &ch) ? ch.ch_size
+									      : sh.sh_size;
+		cheap = size <= FUNCS_CHEAP_DWARF;
+		break;
+	}
+out:
+	resolve_close(e);
+	return cheap;
 }
 
 static const struct argp funcs_argp = {
 	funcs_options, funcs_parse, "PATH [GLOB]",
 	"List the functions of PATH that can be probed, with their file offsets.\v"
-	"With debug information the names are the source's (C++ demangled, with "
-	"namespaces, classes and signatures), and inlined copies and compiler "
-	"clones are counted; without, or with --symbols, the symbol table is "
-	"listed. GLOB (fnmatch) keeps the matching names.\n\n"
+	"The symbol table's names come first (C++ demangled). Debug information "
+	"in the file itself adds the source's names (namespaces, classes and "
+	"signatures), inlined copies and compiler clones; a large or separate "
+	"one (libc6-dbg) is read with --dwarf, or when no symbol matches GLOB. "
+	"--symbols reads the symbol table only. GLOB (fnmatch) keeps the "
+	"matching names.\n\n"
 	"Examples:\n"
 	"  uprobe funcs /bin/bash 'read*'\n"
 	"  uprobe funcs ./app 'ns::Klass::*'",
@@ -342,11 +389,17 @@ static void print_rows(const struct func_rows *r)
 		json_arr_end(cli_json());
 }
 
-/* The @n DWARF functions of @fs and the names of the symbol table, merged;
- * @symbols: the symbol table alone was asked for. */
+/* What list_funcs() lists: the DWARF rows given, or the symbol table because
+ * --symbols asked for it, or first, with the DWARF still to come. */
+enum funcs_from { FROM_DWARF, FROM_SYMBOLS, FROM_SYMBOLS_FIRST };
+
+/* The @n DWARF functions of @fs and the names of the symbol table, merged.
+ * Return: EXIT_OK, EXIT_FAIL after saying why, or with FROM_SYMBOLS_FIRST
+ * -ENOENT, quietly, when nothing matched. */
 static int list_funcs(const char *path, const char *glob, const struct resolve_dwarf_func *fs,
-		      size_t n, bool symbols)
+		      size_t n, enum funcs_from from)
 {
+	bool symbols = from != FROM_DWARF;
 	struct func_rows r = { .glob = glob };
 	size_t shown = 0, i;
 	int ret;
@@ -361,6 +414,10 @@ static int list_funcs(const char *path, const char *glob, const struct resolve_d
 	rows_dedup_cxx(&r);
 	for (i = 0; i < r.n; i++)
 		shown += !r.v[i].shadow;
+	if (!ret && !shown && from == FROM_SYMBOLS_FIRST) {
+		ret = -ENOENT;
+		goto out;
+	}
 	if (ret)
 		err_errno(ret, "'%s'", path);
 	else if (!shown && !n && !glob && symbols)
@@ -372,9 +429,11 @@ static int list_funcs(const char *path, const char *glob, const struct resolve_d
 		err("'%s': no function matches '%s'", path, glob ? glob : "*");
 	else
 		print_rows(&r);
+	ret = ret || !shown ? EXIT_FAIL : EXIT_OK;
+out:
 	rows_free(&r);
 	resolve_close(r.e);
-	return ret || !shown ? EXIT_FAIL : EXIT_OK;
+	return ret;
 }
 
 int cmd_funcs(int argc, char **argv)
@@ -385,7 +444,7 @@ int cmd_funcs(int argc, char **argv)
 	} };
 	const char *glob;
 	struct resolve_dwarf_func *fs = NULL;
-	struct resolve_dwarf *d;
+	struct resolve_dwarf *d = NULL;
 	size_t n = 0;
 	char *path;
 	int ret, status = EXIT_FAIL;
@@ -397,6 +456,13 @@ int cmd_funcs(int argc, char **argv)
 	if (!path)
 		return EXIT_FAIL;
 	/* the symbol table costs a few ms; opening DWARF costs more (libc's is compressed) */
+	if (!o.symbols && !o.dwarf && !dwarf_cheap(path)) {
+		status = list_funcs(path, glob, NULL, 0, FROM_SYMBOLS_FIRST);
+		if (status != -ENOENT)
+			goto out_free;
+		verbose("no symbol matches: reading the debug information");
+		status = EXIT_FAIL;
+	}
 	d = o.symbols ? NULL : resolve_dwarf_open(path);
 	if (!d && !o.symbols && errno != ENODATA) {
 		err("'%s': %s", path, resolve_dwarf_errmsg());
@@ -408,7 +474,7 @@ int cmd_funcs(int argc, char **argv)
 	if (ret)
 		err_errno(ret, "'%s'", path);
 	else
-		status = list_funcs(path, glob, fs, n, o.symbols);
+		status = list_funcs(path, glob, fs, n, o.symbols ? FROM_SYMBOLS : FROM_DWARF);
 out_free:
 	resolve_dwarf_funcs_free(fs, n);
 	resolve_dwarf_close(d);

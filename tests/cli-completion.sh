@@ -35,6 +35,17 @@ funcs_libc() {
 	expect_eq "funcs on libc names every exported function" "$n" 0
 	check "funcs on libc: at least as many names as nm -D" \
 		[ "$(printf '%s\n' "$names" | wc -l)" -ge "$(printf '%s\n' "$want" | wc -l)" ]
+	# libc6-dbg is a separate debug file: read with --dwarf, or for a GLOB
+	# that no symbol matches (a function that exists only inlined)
+	expect_nomatch "funcs on libc: no inlined-only rows without --dwarf" "$out" "^ *inlined "
+	run "$UPROBE" funcs --dwarf "$LIBC"
+	expect_match "funcs --dwarf on libc: the inlined-only ones too" "$out" \
+		"inlined  malloc_init_state "
+	run "$UPROBE" funcs "$LIBC" 'malloc_init_s*'
+	expect_match "a GLOB no symbol matches: from the debug information" "$out" \
+		"inlined  malloc_init_state "
+	run "$UPROBE" funcs --symbols --dwarf "$LIBC"
+	expect_eq "--symbols and --dwarf: a usage error" "$rc" 64
 }
 funcs_libc
 
