@@ -223,7 +223,9 @@ int resolve_check_code(struct resolve_elf *e);
  * at f+0 (3 bytes): probe f+0 or f+3"); -ENOENT (no function symbol holds
  * it); -ENOEXEC (the bytes do not decode up to it); -ENOTSUP (not x86-64);
  * -ERANGE (the code is not in the file). @before and @after are written
- * for 0, -EILSEQ and -ENOEXEC only.
+ * for -EILSEQ and -ENOEXEC; for 0 @before is @loc, and @after is the end of
+ * its instruction except at the function's entry, where nothing is decoded
+ * and it is @loc too.
  */
 int resolve_check_insn(struct resolve_elf *e, const struct resolve_loc *loc, uint64_t *before,
 		       uint64_t *after);

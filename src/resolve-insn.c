@@ -126,6 +126,15 @@ int resolve_check_insn(struct resolve_elf *e, const struct resolve_loc *loc, uin
 	ret = code_range(e, loc, &start, &len);
 	if (ret)
 		return ret;
+	/* a function's own address begins its first instruction: nothing to
+	 * decode, and Zydis' tables stay untouched (the dry run's memory) */
+	if (loc->addr == start) {
+		if (before)
+			*before = start;
+		if (after)
+			*after = start;
+		return 0;
+	}
 	code = code_bytes(e, start, &len);
 	place_name(loc, loc->addr, at, sizeof(at));
 	if (!code || loc->addr - start >= len)
