@@ -63,6 +63,23 @@ int tfs_features(struct probe_features *f);
  */
 int tfs_append(const char *line);
 
+/**
+ * tfs_hold() - read what the calls until tfs_release() look at once for
+ * all of their events: uprobe_events is opened once (O_APPEND) for every
+ * write, set_event of the top level and of every instance is read once
+ * (tfs_remove(), tfs_enable(), tfs_event_user(), tfs_events() look there
+ * instead of at each event's enable files), events/GROUP once per group
+ * (tfs_event_exists()). What this process writes keeps that right; an
+ * event another process enabled since is still refused by the kernel.
+ * Nests: each call needs a tfs_release().
+ *
+ * Return: 0.
+ */
+int tfs_hold(void);
+
+/** tfs_release() - undo one tfs_hold(); the last closes and frees. */
+void tfs_release(void);
+
 /* What became of a batch that tfs_add() could not add whole. */
 struct tfs_batch {
 	size_t failed;	/* the index of the probe refused (or not tried, on a signal) */

@@ -289,7 +289,7 @@ static void catch_signals(void)
 	tfs_set_stop(&add_signal);
 }
 
-static bool add_locked;
+static bool add_locked, add_held;
 
 /* Names are chosen and written under the lock, so that concurrent adds
  * into one group do not both take a free name (the kernel would merge
@@ -307,6 +307,8 @@ static int add_lock(void)
 	if (ret)
 		verbose("no lock against other uprobe processes: %s", strerror(-ret));
 	add_locked = !ret;
+	/* the names taken read once, uprobe_events opened once: tfs_hold() */
+	add_held = !tfs_hold();
 	return EXIT_OK;
 }
 
@@ -503,6 +505,8 @@ int cmd_add(int argc, char **argv)
 		status = add_build(&o, &r);
 	if (status == EXIT_OK && !o.dry_run && apply(&o, r.probes, r.n, r.from))
 		status = EXIT_FAIL;
+	if (add_held)
+		tfs_release();
 	if (add_locked)
 		tfs_unlock();
 	if (status == EXIT_OK)

@@ -305,8 +305,10 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 	size_t *sel = NULL;
 	int ret, failed;
 
+	tfs_hold();	/* the state of every instance read once, not per event */
 	ret = tfs_events(&ev, &n);
 	if (ret) {
+		tfs_release();
 		err_errno(ret, "reading uprobe_events");
 		return EXIT_FAIL;
 	}
@@ -333,6 +335,7 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 	if (g_opts.json && (done || !failed))
 		print_done(ev, sel, done, verb);
 out_free:
+	tfs_release();
 	free(sel);
 	tfs_events_free(ev, n);
 	if (!failed)
