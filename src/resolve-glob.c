@@ -185,11 +185,113 @@ static int addr_one(const struct resolve_sym *s, void *arg)
 	return 0;
 }
 
-/* The function holding virtual address @addr, under its best name. */
+/* One function of the index by address, and its place in the walk. */
+struct resolve_addr_ent {
+	struct resolve_cand c;
+	size_t order;	/* in resolve_elf_each_func()'s walk: the tie-break */
+	uint64_t reach;	/* the highest end of this entry and those before it */
+};
+
+struct index_walk {
+	struct resolve_addr_ent *v;
+	size_t n, cap;
+};
+
+static int index_one(const struct resolve_sym *s, void *arg)
+{
+	struct index_walk *w = arg;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 256;
+		struct resolve_addr_ent *v = reallocarray(w->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	resolve_cand_from(&w->v[w->n].c, s, NULL);
+	w->v[w->n].order = w->n;
+	w->n++;
+	return 0;
+}
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct resolve_addr_ent *x = a, *y = b;
+
+	if (x->c.addr != y->c.addr)
+		return x->c.addr < y->c.addr ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A function of size 0 holds its own address only. */
+static uint64_t ent_end(const struct resolve_cand *c)
+{
+	return c->addr + (c->size ? c->size : 1);
+}
+
+/* Every function of @e once, sorted by address; false when out of memory. */
+static bool index_build(struct resolve_elf *e)
+{
+	struct index_walk w = { 0 };
+	size_t i;
+
+	if (resolve_elf_each_func(e, index_one, &w)) {
+		free(w.v);
+		return false;
+	}
+	qsort(w.v, w.n, sizeof(*w.v), cmp_ent);
+	for (i = 0; i < w.n; i++) {
+		uint64_t end = ent_end(&w.v[i].c);
+
+		w.v[i].reach = i && w.v[i - 1].reach > end ? w.v[i - 1].reach : end;
+	}
+	e->byaddr = w.v;
+	e->nbyaddr = w.n;
+	return true;
+}
+
+/*
+ * The walk's choice from the index: the best name of those holding @addr,
+ * the first in the walk of equals. From the last function starting at or
+ * before @addr back while one before may still reach past it.
+ */
+static bool index_find(const struct resolve_elf *e, uint64_t addr, struct resolve_cand *out)
+{
+	const struct resolve_addr_ent *v = e->byaddr, *best = NULL;
+	size_t lo = 0, hi = e->nbyaddr;
+
+	while (lo < hi) {	/* lo: the first entry past @addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].c.addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo > 0 && v[lo - 1].reach > addr; lo--) {
+		const struct resolve_addr_ent *x = &v[lo - 1];
+
+		if (ent_end(&x->c) <= addr)
+			continue;
+		if (!best || resolve_cand_better(&x->c, &best->c) ||
+		    (!resolve_cand_better(&best->c, &x->c) && x->order < best->order))
+			best = x;
+	}
+	if (best)
+		*out = best->c;
+	return best != NULL;
+}
+
+/* The function holding virtual address @addr, under its best name: one
+ * lookup walks the table, the next ones use an index of it. */
 static bool func_at(struct resolve_elf *e, uint64_t addr, struct resolve_cand *out)
 {
 	struct addr_walk w = { .addr = addr };
 
+	if (e->byaddr || (++e->addr_lookups > 1 && index_build(e)))
+		return index_find(e, addr, out);
 	resolve_elf_each_func(e, addr_one, &w);
 	*out = w.best;
 	return w.found;
