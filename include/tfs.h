@@ -141,6 +141,19 @@ int tfs_enable(const char *instance, const char *group, const char *event,
  */
 int tfs_events(struct tfs_event **ev, size_t *n);
 
+/* What tfs_events_read() reads besides the probes. */
+#define TFS_EV_HITS	0x1	/* uprobe_profile: hits */
+#define TFS_EV_ENABLED	0x2	/* set_event of the top level and every instance: enabled */
+
+/**
+ * tfs_events_read() - tfs_events(), with hits and state only as @what
+ * asks (else 0 and false): del and clear need the names alone.
+ *
+ * Return: 0 with *@ev and *@n (caller frees with tfs_events_free()), or
+ * -errno.
+ */
+int tfs_events_read(unsigned int what, struct tfs_event **ev, size_t *n);
+
 /** tfs_events_free() - free what tfs_events() returned. */
 void tfs_events_free(struct tfs_event *ev, size_t n);
 

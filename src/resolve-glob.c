@@ -185,15 +185,22 @@ static int addr_one(const struct resolve_sym *s, void *arg)
 	return 0;
 }
 
-/* One function of the index by address, and its place in the walk. */
-struct resolve_addr_ent {
-	struct resolve_cand c;
+/* A function of the index by address: sorted small, its name in cand[order]. */
+struct addr_key {
+	uint64_t addr;
 	size_t order;	/* in resolve_elf_each_func()'s walk: the tie-break */
-	uint64_t reach;	/* the highest end of this entry and those before it */
+};
+
+/* One block, freed with free(): keys sorted by address, the highest end
+ * of each key and those before it, the functions in walk order. */
+struct resolve_addr_ent {
+	struct addr_key *key;
+	uint64_t *reach;
+	struct resolve_cand *cand;
 };
 
 struct index_walk {
-	struct resolve_addr_ent *v;
+	struct resolve_cand *v;
 	size_t n, cap;
 };
 
@@ -203,30 +210,28 @@ static int index_one(const struct resolve_sym *s, void *arg)
 
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? 2 * w->cap : 256;
-		struct resolve_addr_ent *v = reallocarray(w->v, cap, sizeof(*v));
+		struct resolve_cand *v = reallocarray(w->v, cap, sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
 		w->v = v;
 		w->cap = cap;
 	}
-	resolve_cand_from(&w->v[w->n].c, s, NULL);
-	w->v[w->n].order = w->n;
-	w->n++;
+	resolve_cand_from(&w->v[w->n++], s, NULL);
 	return 0;
 }
 
-static int cmp_ent(const void *a, const void *b)
+static int cmp_key(const void *a, const void *b)
 {
-	const struct resolve_addr_ent *x = a, *y = b;
+	const struct addr_key *x = a, *y = b;
 
-	if (x->c.addr != y->c.addr)
-		return x->c.addr < y->c.addr ? -1 : 1;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 /* A function of size 0 holds its own address only. */
-static uint64_t ent_end(const struct resolve_cand *c)
+static uint64_t cand_end(const struct resolve_cand *c)
 {
 	return c->addr + (c->size ? c->size : 1);
 }
@@ -235,21 +240,31 @@ static uint64_t ent_end(const struct resolve_cand *c)
 static bool index_build(struct resolve_elf *e)
 {
 	struct index_walk w = { 0 };
-	size_t i;
+	struct resolve_addr_ent *x = NULL;
+	size_t i, n;
 
-	if (resolve_elf_each_func(e, index_one, &w)) {
-		free(w.v);
-		return false;
-	}
-	qsort(w.v, w.n, sizeof(*w.v), cmp_ent);
-	for (i = 0; i < w.n; i++) {
-		uint64_t end = ent_end(&w.v[i].c);
+	if (resolve_elf_each_func(e, index_one, &w) == 0)
+		x = malloc(sizeof(*x) + w.n * (sizeof(*x->key) + sizeof(*x->reach) +
+					       sizeof(*x->cand)));
+	n = w.n;
+	if (x) {
+		x->key = (struct addr_key *)(x + 1);
+		x->reach = (uint64_t *)(x->key + n);
+		x->cand = (struct resolve_cand *)(x->reach + n);
+		memcpy(x->cand, w.v, n * sizeof(*w.v));
+		for (i = 0; i < n; i++)
+			x->key[i] = (struct addr_key){ w.v[i].addr, i };
+		qsort(x->key, n, sizeof(*x->key), cmp_key);
+		for (i = 0; i < n; i++) {
+			uint64_t end = cand_end(&x->cand[x->key[i].order]);
 
-		w.v[i].reach = i && w.v[i - 1].reach > end ? w.v[i - 1].reach : end;
+			x->reach[i] = i && x->reach[i - 1] > end ? x->reach[i - 1] : end;
+		}
+		e->byaddr = x;
+		e->nbyaddr = n;
 	}
-	e->byaddr = w.v;
-	e->nbyaddr = w.n;
-	return true;
+	free(w.v);
+	return x != NULL;
 }
 
 /*
@@ -259,29 +274,30 @@ static bool index_build(struct resolve_elf *e)
  */
 static bool index_find(const struct resolve_elf *e, uint64_t addr, struct resolve_cand *out)
 {
-	const struct resolve_addr_ent *v = e->byaddr, *best = NULL;
-	size_t lo = 0, hi = e->nbyaddr;
+	const struct resolve_addr_ent *x = e->byaddr;
+	size_t lo = 0, hi = e->nbyaddr, best = SIZE_MAX;
 
-	while (lo < hi) {	/* lo: the first entry past @addr */
+	while (lo < hi) {	/* lo: the first key past @addr */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (v[mid].c.addr <= addr)
+		if (x->key[mid].addr <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo > 0 && v[lo - 1].reach > addr; lo--) {
-		const struct resolve_addr_ent *x = &v[lo - 1];
+	for (; lo > 0 && x->reach[lo - 1] > addr; lo--) {
+		size_t k = x->key[lo - 1].order;
+		const struct resolve_cand *c = &x->cand[k];
 
-		if (ent_end(&x->c) <= addr)
+		if (cand_end(c) <= addr)
 			continue;
-		if (!best || resolve_cand_better(&x->c, &best->c) ||
-		    (!resolve_cand_better(&best->c, &x->c) && x->order < best->order))
-			best = x;
+		if (best == SIZE_MAX || resolve_cand_better(c, &x->cand[best]) ||
+		    (!resolve_cand_better(&x->cand[best], c) && k < best))
+			best = k;
 	}
-	if (best)
-		*out = best->c;
-	return best != NULL;
+	if (best != SIZE_MAX)
+		*out = x->cand[best];
+	return best != SIZE_MAX;
 }
 
 /* The function holding virtual address @addr, under its best name: one

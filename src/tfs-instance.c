@@ -21,6 +21,7 @@
 #include <tracefs.h>
 
 #include "tfs.h"
+#include "tfs-int.h"
 #include "util.h"
 
 struct tfs_instance {
@@ -313,10 +314,16 @@ int tfs_reap_groups(const char *prefix)
 	struct tfs_event *ev;
 	size_t n, i;
 	int ret, done = 0;
+	char *text;
 
-	ret = tfs_events(&ev, &n);
+	/* the names alone, and only when a line has such a group */
+	ret = tfs_events_text(&text);
 	if (ret)
 		return ret;
+	ret = strstr(text, prefix) ? tfs_events_read(0, &ev, &n) : -ENOENT;
+	free(text);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
 	for (i = 0; i < n; i++) {
 		const char *group = tfs_group(ev[i].probe);
 

@@ -44,6 +44,16 @@ void tfs_state_set(size_t i, const char *group, const char *event, bool on);
 /* Whether GROUP/EVENT is enabled in instance @i: its enable file reads 1. */
 bool tfs_state_enabled(size_t i, const char *group, const char *event);
 
+/*
+ * uprobe_events' text, into *@out (caller frees with free()): during a
+ * hold, read once until this process writes to it.
+ */
+int tfs_events_text(char **out);
+
+/* The text tfs_events_text() keeps during a hold, or NULL; keep a copy of @text. */
+const char *tfs_state_text(void);
+void tfs_state_keep_text(const char *text);
+
 /* Disables GROUP/EVENT wherever set_event lists it (the top level, every instance). */
 void tfs_disable_all(const char *group, const char *event);
 

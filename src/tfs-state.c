@@ -39,6 +39,7 @@ static struct {
 	struct inst_on *inst;
 	size_t ninst;
 	void *groups;	/* tsearch() tree of struct group_names */
+	char *text;	/* uprobe_events as read, until we write to it */
 } st = { .fd = -1 };
 
 static int cmp_str(const void *a, const void *b)
@@ -114,6 +115,19 @@ void tfs_release(void)
 	st.inst_read = false;
 	tdestroy(st.groups, group_free);
 	st.groups = NULL;
+	free(st.text);
+	st.text = NULL;
+}
+
+const char *tfs_state_text(void)
+{
+	return st.depth ? st.text : NULL;
+}
+
+void tfs_state_keep_text(const char *text)
+{
+	if (st.depth && !st.text)
+		st.text = strdup(text);
 }
 
 int tfs_state_fd(void)
@@ -195,7 +209,11 @@ void tfs_state_wrote(const char *line)
 	const char *name = line + 2, *slash, *end;
 	struct group_names *g;
 
-	if (!st.depth || !line[0] || line[1] != ':')
+	if (!st.depth)
+		return;
+	free(st.text);	/* uprobe_events changed */
+	st.text = NULL;
+	if (!line[0] || line[1] != ':')
 		return;
 	end = name + strcspn(name, " \t\n");
 	slash = memchr(name, '/', end - name);

@@ -237,16 +237,13 @@ void tfs_disable_all(const char *group, const char *event)
 int tfs_remove(const char *group, const char *event)
 {
 	char line[2 * PROBE_MAX_EVENT_NAME + 4];
-	int ret = -ENOENT;
+	int ret;
 
-	tfs_hold();
-	if (tfs_event_exists(group, event)) {
-		/* an enabled event anywhere makes the removal fail with EBUSY */
-		tfs_disable_all(group, event);
-		snprintf(line, sizeof(line), "-:%s/%s", group, event);
-		ret = tfs_append(line);
-	}
-	tfs_release();
+	/* an enabled event anywhere makes the removal fail with EBUSY; the
+	 * kernel says ENOENT itself for an event it does not have */
+	tfs_disable_all(group, event);
+	snprintf(line, sizeof(line), "-:%s/%s", group, event);
+	ret = tfs_append(line);
 	return ret;
 }
 
@@ -370,53 +367,81 @@ out_free:
 	free(used);
 }
 
-int tfs_events(struct tfs_event **out, size_t *nout)
+int tfs_events_text(char **out)
+{
+	const char *kept = tfs_state_text();
+	int ret;
+
+	if (kept) {
+		*out = strdup(kept);
+		return *out ? 0 : -ENOMEM;
+	}
+	ret = tfs_read("uprobe_events", out);
+	if (!ret)
+		tfs_state_keep_text(*out);
+	return ret;
+}
+
+/* Appends the probe of @line to *@ev; -ENOMEM, else 0 (a line of a form
+ * newer than this tool is skipped). */
+static int add_event(struct tfs_event **ev, size_t *n, size_t *cap, const char *line)
+{
+	struct probe_error perr;
+	struct probe *p = probe_parse_kernel(line, &perr);
+
+	if (!p)
+		return 0;
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		struct tfs_event *t = realloc(*ev, c * sizeof(**ev));
+
+		if (!t) {
+			probe_free(p);
+			return -ENOMEM;
+		}
+		*ev = t;
+		*cap = c;
+	}
+	(*ev)[*n].probe = p;
+	(*ev)[*n].hits = 0;
+	(*ev)[*n].enabled = false;
+	++*n;
+	return 0;
+}
+
+int tfs_events_read(unsigned int what, struct tfs_event **out, size_t *nout)
 {
 	char *text = NULL, *profile = NULL, *save = NULL, *line;
 	struct tfs_event *ev = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, i;
 	int ret;
 
-	ret = tfs_read("uprobe_events", &text);
+	ret = tfs_events_text(&text);
+	for (line = ret ? NULL : strtok_r(text, "\n", &save); line && !ret;
+	     line = strtok_r(NULL, "\n", &save))
+		ret = add_event(&ev, &n, &cap, line);
 	if (ret)
-		return ret;
+		goto out_free;
 	tfs_hold();	/* every instance's set_event read once */
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct probe_error perr;
-		struct probe *p = probe_parse_kernel(line, &perr);
-
-		if (!p)
-			continue;	/* a form newer than this tool */
-		if (n == cap) {
-			struct tfs_event *t;
-
-			cap = cap ? 2 * cap : 16;
-			t = realloc(ev, cap * sizeof(*ev));
-			if (!t) {
-				probe_free(p);
-				ret = -ENOMEM;
-				goto out_free;
-			}
-			ev = t;
-		}
-		ev[n].probe = p;
-		ev[n].hits = 0;
-		ev[n].enabled = enabled_anywhere(tfs_group(p), p->event);
-		n++;
-	}
-	if (n && tfs_read("uprobe_profile", &profile) == 0)
+	for (i = 0; (what & TFS_EV_ENABLED) && i < n; i++)
+		ev[i].enabled = enabled_anywhere(tfs_group(ev[i].probe), ev[i].probe->event);
+	tfs_release();
+	if ((what & TFS_EV_HITS) && n && tfs_read("uprobe_profile", &profile) == 0)
 		fill_hits(ev, n, profile);
 	*out = ev;
 	*nout = n;
 	ev = NULL;
 	n = 0;
 out_free:
-	tfs_release();
 	tfs_events_free(ev, n);
 	free(profile);
 	free(text);
 	return ret;
+}
+
+int tfs_events(struct tfs_event **out, size_t *nout)
+{
+	return tfs_events_read(TFS_EV_HITS | TFS_EV_ENABLED, out, nout);
 }
 
 void tfs_events_free(struct tfs_event *ev, size_t n)
