@@ -143,7 +143,7 @@ int tfs_events(struct tfs_event **ev, size_t *n);
 
 /* What tfs_events_read() reads besides the probes. */
 #define TFS_EV_HITS	0x1	/* uprobe_profile: hits */
-#define TFS_EV_ENABLED	0x2	/* set_event of the top level and every instance: enabled */
+#define TFS_EV_ENABLED	0x2	/* set_event of the top and every instance: enabled */
 
 /**
  * tfs_events_read() - tfs_events(), with hits and state only as @what
