@@ -19,6 +19,7 @@ struct glob_walk {
 	char *buf;		/* a name without @VER */
 	size_t bufsize;
 	bool cxx;		/* the pattern is a C++ name: match demangled names */
+	size_t lit;		/* the pattern's literal head, which a name must start with */
 	struct resolve_scan sc;
 };
 
@@ -71,7 +72,7 @@ static int glob_one(const struct resolve_sym *s, void *arg)
 	struct glob_walk *w = arg;
 	const char *name;
 
-	if (resolve_sym_hidden(s))
+	if (resolve_sym_hidden(s) || strncmp(s->name, w->pattern, w->lit) != 0)
 		return 0;
 	name = bare_name(s->name, &w->buf, &w->bufsize);
 	if (!name)
@@ -138,6 +139,9 @@ int resolve_glob(struct resolve_elf *e, const char *pattern, size_t max,
 			       .cxx = strstr(pattern, "::") || strchr(pattern, '(') };
 	int ret;
 
+	/* a C++ pattern matches demangled names; "@VER" is cut from names */
+	if (!w.cxx)
+		w.lit = strcspn(pattern, "*?[\\@");
 	*locs = NULL;
 	*n = 0;
 	resolve_clear_err();

@@ -34,6 +34,9 @@ int tfs_state_exists(const char *group, const char *event);
 size_t tfs_state_ninst(void);
 const char *tfs_state_inst(size_t i);
 
+/* After instance @i was removed. */
+void tfs_state_gone(size_t i);
+
 /* Whether GROUP/EVENT is in instance @i's set_event (the kernel's
  * EVENT_FILE_FL_ENABLED: trigger-armed events too). */
 bool tfs_state_listed(size_t i, const char *group, const char *event);

@@ -25,6 +25,7 @@
 struct inst_on {
 	char *name;	/* NULL: the top level */
 	void *on;	/* tsearch() tree of "GROUP:EVENT" */
+	bool read;	/* set_event read into @on */
 };
 
 struct group_names {
@@ -240,6 +241,7 @@ static void read_set_event(struct inst_on *in)
 {
 	char path[PATH_MAX], *text, *line, *save = NULL;
 
+	in->read = true;
 	if (in->name ? tfs_top_path(path, "instances/%s/set_event", in->name) :
 		       tfs_top_path(path, "set_event"))
 		return;
@@ -266,9 +268,6 @@ static void read_instances(void)
 	for (i = 0; i < n; i++)
 		st.inst[i + 1].name = strdup(names[i]);
 	st.ninst = n + 1;
-	for (i = 0; i < st.ninst; i++)
-		if (i == 0 || st.inst[i].name)
-			read_set_event(&st.inst[i]);
 out_free:
 	tracefs_list_free(names);
 }
@@ -285,6 +284,16 @@ const char *tfs_state_inst(size_t i)
 	return i < st.ninst ? st.inst[i].name : NULL;
 }
 
+void tfs_state_gone(size_t i)
+{
+	if (!i || i >= st.ninst)
+		return;
+	tdestroy(st.inst[i].on, free);
+	st.inst[i].on = NULL;
+	free(st.inst[i].name);
+	st.inst[i].name = NULL;
+}
+
 static bool key_of(char *buf, size_t len, const char *group, const char *event)
 {
 	return (size_t)snprintf(buf, len, "%s:%s", group, event) < len;
@@ -296,6 +305,8 @@ bool tfs_state_listed(size_t i, const char *group, const char *event)
 
 	if (i >= tfs_state_ninst() || (i && !st.inst[i].name))
 		return false;
+	if (!st.inst[i].read)
+		read_set_event(&st.inst[i]);
 	return key_of(key, sizeof(key), group, event) && tfind(key, &st.inst[i].on, cmp_str);
 }
 
@@ -303,7 +314,8 @@ void tfs_state_set(size_t i, const char *group, const char *event, bool on)
 {
 	char key[PROBE_MAX_EVENT_NAME * 8];
 
-	if (i >= st.ninst || !key_of(key, sizeof(key), group, event))
+	/* unread: its set_event, read later, says it */
+	if (i >= st.ninst || !st.inst[i].read || !key_of(key, sizeof(key), group, event))
 		return;
 	if (on)
 		tree_add(&st.inst[i].on, key);
