@@ -72,7 +72,7 @@ static int glob_one(const struct resolve_sym *s, void *arg)
 	struct glob_walk *w = arg;
 	const char *name;
 
-	if (resolve_sym_hidden(s) || strncmp(s->name, w->pattern, w->lit) != 0)
+	if (strncmp(s->name, w->pattern, w->lit) != 0 || resolve_sym_hidden(s))
 		return 0;
 	name = bare_name(s->name, &w->buf, &w->bufsize);
 	if (!name)

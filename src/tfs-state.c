@@ -58,7 +58,7 @@ static int cmp_group(const void *a, const void *b)
 /* A copy of @s into *@tree. */
 static void tree_add(void **tree, const char *s)
 {
-	char *k = strdup(s);
+	char *k = tfind(s, tree, cmp_str) ? NULL : strdup(s);
 	void *node = k ? tsearch(k, tree, cmp_str) : NULL;
 
 	if (!node || *(char **)node != k)
@@ -204,6 +204,14 @@ static void group_forget(const char *group)
 	group_free(g);
 }
 
+/* @len bytes of @s into @buf (@size bytes), cut to fit. */
+static void copy_cut(char *buf, size_t size, const char *s, size_t len)
+{
+	len = len < size ? len : size - 1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+}
+
 void tfs_state_wrote(const char *line)
 {
 	char group[PROBE_MAX_EVENT_NAME * 4], event[PROBE_MAX_EVENT_NAME * 4];
@@ -218,11 +226,12 @@ void tfs_state_wrote(const char *line)
 		return;
 	end = name + strcspn(name, " \t\n");
 	slash = memchr(name, '/', end - name);
-	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - name) : 0, name);
-	if (!slash)
-		snprintf(group, sizeof(group), "%s", PROBE_DEFAULT_GROUP);
+	if (slash)
+		copy_cut(group, sizeof(group), name, slash - name);
+	else
+		copy_cut(group, sizeof(group), PROBE_DEFAULT_GROUP, strlen(PROBE_DEFAULT_GROUP));
 	name = slash ? slash + 1 : name;
-	snprintf(event, sizeof(event), "%.*s", (int)(end - name), name);
+	copy_cut(event, sizeof(event), name, end - name);
 	g = group_of(group, false);
 	if (!g)
 		return;
