@@ -225,13 +225,38 @@ static int index_one(const struct resolve_sym *s, void *arg)
 	return 0;
 }
 
-static int cmp_key(const void *a, const void *b)
+/*
+ * Sorts @k by address, stably (equal addresses stay in walk order), a byte
+ * at a time from the lowest: the comparisons of qsort() on a big table
+ * were most of the work of uprobe list. False when out of memory.
+ */
+static bool sort_keys(struct addr_key *k, size_t n)
 {
-	const struct addr_key *x = a, *y = b;
+	struct addr_key *tmp = malloc((n ? n : 1) * sizeof(*k)), *from = k, *to = tmp, *t;
+	uint64_t top = 0;
+	size_t i, shift;
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
+	if (!tmp)
+		return false;
+	for (i = 0; i < n; i++)
+		top |= k[i].addr;
+	for (shift = 0; shift < 64 && (top >> shift); shift += 8) {
+		size_t count[257] = { 0 };
+
+		for (i = 0; i < n; i++)
+			count[((from[i].addr >> shift) & 0xff) + 1]++;
+		for (i = 1; i < 257; i++)
+			count[i] += count[i - 1];
+		for (i = 0; i < n; i++)
+			to[count[(from[i].addr >> shift) & 0xff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != k)
+		memcpy(k, from, n * sizeof(*k));
+	free(tmp);
+	return true;
 }
 
 /* A function of size 0 holds its own address only. */
@@ -258,7 +283,11 @@ static bool index_build(struct resolve_elf *e)
 		memcpy(x->cand, w.v, n * sizeof(*w.v));
 		for (i = 0; i < n; i++)
 			x->key[i] = (struct addr_key){ w.v[i].addr, i };
-		qsort(x->key, n, sizeof(*x->key), cmp_key);
+		if (!sort_keys(x->key, n)) {
+			free(x);
+			x = NULL;
+			n = 0;
+		}
 		for (i = 0; i < n; i++) {
 			uint64_t end = cand_end(&x->cand[x->key[i].order]);
 

@@ -303,9 +303,17 @@ void tfs_state_gone(size_t i)
 	st.inst[i].name = NULL;
 }
 
+/* "GROUP:EVENT" into @buf; false when it does not fit. */
 static bool key_of(char *buf, size_t len, const char *group, const char *event)
 {
-	return (size_t)snprintf(buf, len, "%s:%s", group, event) < len;
+	size_t g = strlen(group), e = strlen(event);
+
+	if (g + e + 2 > len)
+		return false;
+	memcpy(buf, group, g);
+	buf[g] = ':';
+	memcpy(buf + g + 1, event, e + 1);
+	return true;
 }
 
 bool tfs_state_listed(size_t i, const char *group, const char *event)
