@@ -63,6 +63,23 @@ int tfs_features(struct probe_features *f);
  */
 int tfs_append(const char *line);
 
+/**
+ * tfs_hold() - read what the calls until tfs_release() look at once for
+ * all of their events: uprobe_events is opened once (O_APPEND) for every
+ * write, set_event of the top level and of every instance is read once
+ * (tfs_remove(), tfs_enable(), tfs_event_user(), tfs_events() look there
+ * instead of at each event's enable files), events/GROUP once per group
+ * (tfs_event_exists()). What this process writes keeps that right; an
+ * event another process enabled since is still refused by the kernel.
+ * Nests: each call needs a tfs_release().
+ *
+ * Return: 0.
+ */
+int tfs_hold(void);
+
+/** tfs_release() - undo one tfs_hold(); the last closes and frees. */
+void tfs_release(void);
+
 /* What became of a batch that tfs_add() could not add whole. */
 struct tfs_batch {
 	size_t failed;	/* the index of the probe refused (or not tried, on a signal) */
@@ -123,6 +140,19 @@ int tfs_enable(const char *instance, const char *group, const char *event,
  * -errno.
  */
 int tfs_events(struct tfs_event **ev, size_t *n);
+
+/* What tfs_events_read() reads besides the probes. */
+#define TFS_EV_HITS	0x1	/* uprobe_profile: hits */
+#define TFS_EV_ENABLED	0x2	/* set_event of the top and every instance: enabled */
+
+/**
+ * tfs_events_read() - tfs_events(), with hits and state only as @what
+ * asks (else 0 and false): del and clear need the names alone.
+ *
+ * Return: 0 with *@ev and *@n (caller frees with tfs_events_free()), or
+ * -errno.
+ */
+int tfs_events_read(unsigned int what, struct tfs_event **ev, size_t *n);
 
 /** tfs_events_free() - free what tfs_events() returned. */
 void tfs_events_free(struct tfs_event *ev, size_t n);

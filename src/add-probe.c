@@ -101,7 +101,8 @@ static int event_name(struct add_opts *o, const struct resolve_loc *loc,
 		snprintf(buf, len, "%s", o->event);
 		return 0;
 	}
-	if (o->one_event && n > 0) {
+	/* -e of a glob too: every function a probe of the one event */
+	if ((o->one_event || o->event) && n > 0) {
 		snprintf(buf, len, "%s", probes[0]->event);
 		return 0;
 	}
@@ -343,6 +344,59 @@ int add_alloc_probes(struct add_run *r)
 	return -ENOMEM;
 }
 
+/* The first fetch-arg of @p that does not read as @q's, or -1. */
+static ssize_t arg_differs(const struct probe *p, const struct probe *q)
+{
+	size_t k;
+
+	for (k = 0; k < p->nargs || k < q->nargs; k++) {
+		char *a = k < p->nargs ? probe_format_arg(&p->args[k]) : NULL;
+		char *b = k < q->nargs ? probe_format_arg(&q->args[k]) : NULL;
+		bool same = a && b && strcmp(a, b) == 0;
+
+		free(a);
+		free(b);
+		if (!same)
+			return (ssize_t)k;
+	}
+	return -1;
+}
+
+/* Fetch-arg @k of @p as the kernel reads it, for a message: "-" when none. */
+static void arg_text(const struct probe *p, size_t k, char *buf, size_t len)
+{
+	char *a = k < p->nargs ? probe_format_arg(&p->args[k]) : NULL;
+
+	snprintf(buf, len, "%s", a ? a : "-");
+	free(a);
+}
+
+/*
+ * The kernel puts several probes under one event only when their fetch-args
+ * are the same (it checks each against the first): a variable that lives in
+ * another register at another function cannot be one event.
+ */
+static int same_args(const struct add_opts *o, const struct add_run *r)
+{
+	char a[256], b[256];
+	ssize_t k = -1;
+	size_t i;
+
+	for (i = 1; o->event && i < r->n && k < 0; i++)
+		k = arg_differs(r->probes[i], r->probes[0]);
+	if (k < 0)
+		return EXIT_OK;
+	i--;
+	arg_text(r->probes[0], k, a, sizeof(a));
+	arg_text(r->probes[i], k, b, sizeof(b));
+	err("-e %s puts every place of '%s' in one event, whose probes need the same "
+	    "fetch-args: argument %zd is '%s' at %s but '%s' at %s", o->event, o->target,
+	    k + 1, a, r->locs[0].symbol ? r->locs[0].symbol : "the first place", b,
+	    r->locs[i].symbol ? r->locs[i].symbol : "another");
+	note("hint: without -e each function gets an event of its own");
+	return EXIT_FAIL;
+}
+
 int add_build(struct add_opts *o, struct add_run *r)
 {
 	bool ret = o->ret || r->t.is_return;
@@ -359,7 +413,7 @@ int add_build(struct add_opts *o, struct add_run *r)
 		if (!r->probes[r->n])
 			return EXIT_FAIL;
 	}
-	return EXIT_OK;
+	return same_args(o, r);
 }
 
 int add_unique_name(const struct add_opts *o, struct probe *const *probes, size_t n,

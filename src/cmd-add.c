@@ -225,7 +225,7 @@ static void print_text(const struct add_opts *o, const struct probe *p,
 }
 
 static void print_json(struct json_writer *w, const struct add_opts *o, const struct probe *p,
-		       const struct resolve_loc *loc)
+		       const struct resolve_loc *loc, size_t event_probes)
 {
 	char *line = probe_format(p);
 
@@ -236,27 +236,71 @@ static void print_json(struct json_writer *w, const struct add_opts *o, const st
 	cli_json_probe_args(w, p);
 	json_str_field(w, "definition", line);
 	json_bool_field(w, "added", !o->dry_run);
+	json_uint_field(w, "event_probes", event_probes);
 	json_obj_end(w);
 	free(line);
+}
+
+static struct probe *const *by_event_probes;
+
+static int cmp_event(const void *a, const void *b)
+{
+	const struct probe *p = by_event_probes[*(const size_t *)a];
+	const struct probe *q = by_event_probes[*(const size_t *)b];
+
+	return strcmp(p->event, q->event);
+}
+
+/* For each probe, how many of the batch (one group) share its event; NULL
+ * when out of memory. Returns the number of events in *@nevents. */
+static size_t *event_counts(struct probe *const *probes, size_t n, size_t *nevents)
+{
+	size_t *idx = calloc(n ? n : 1, sizeof(*idx)), *cnt = calloc(n ? n : 1, sizeof(*cnt));
+	size_t i, j, k;
+
+	*nevents = n;
+	if (!idx || !cnt) {
+		free(idx);
+		free(cnt);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	by_event_probes = probes;
+	qsort(idx, n, sizeof(*idx), cmp_event);
+	for (i = 0, *nevents = 0; i < n; i = j, ++*nevents) {
+		for (j = i + 1; j < n && cmp_event(&idx[i], &idx[j]) == 0; j++)
+			;
+		for (k = i; k < j; k++)
+			cnt[idx[k]] = j - i;
+	}
+	free(idx);
+	return cnt;
 }
 
 static void print_added(const struct add_opts *o, struct probe *const *probes,
 			const struct resolve_loc *locs, size_t n)
 {
-	size_t i;
+	size_t nev, *cnt = event_counts(probes, n, &nev), i;
 
 	if (g_opts.json) {
 		json_arr_begin(cli_json());
 		for (i = 0; i < n; i++)
-			print_json(cli_json(), o, probes[i], &locs[i]);
+			print_json(cli_json(), o, probes[i], &locs[i], cnt ? cnt[i] : 1);
 		json_arr_end(cli_json());
+		free(cnt);
 		return;
 	}
+	free(cnt);
 	for (i = 0; i < n; i++)
 		print_text(o, probes[i], &locs[i]);
-	if (!o->dry_run && n)
-		printf("stream it with: uprobe stream '%s/%s'\n", probes[0]->group,
-		       n > 1 ? "*" : probes[0]->event);
+	if (o->dry_run || !n)
+		return;	/* the definitions alone, for uprobe_events */
+	if (n > 1 && nev == 1)
+		printf("%s/%s is one event of %zu probes\n", probes[0]->group,
+		       probes[0]->event, n);
+	printf("stream it with: uprobe stream '%s/%s'\n", probes[0]->group,
+	       nev > 1 ? "*" : probes[0]->event);
 }
 
 static volatile sig_atomic_t add_signal;
@@ -285,7 +329,7 @@ static void catch_signals(void)
 	tfs_set_stop(&add_signal);
 }
 
-static bool add_locked;
+static bool add_locked, add_held;
 
 /* Names are chosen and written under the lock, so that concurrent adds
  * into one group do not both take a free name (the kernel would merge
@@ -303,6 +347,8 @@ static int add_lock(void)
 	if (ret)
 		verbose("no lock against other uprobe processes: %s", strerror(-ret));
 	add_locked = !ret;
+	/* the names taken read once, uprobe_events opened once: tfs_hold() */
+	add_held = !tfs_hold();
 	return EXIT_OK;
 }
 
@@ -353,10 +399,6 @@ int add_open(struct add_opts *o, struct add_run *r)
 		err("'%s': %s", o->target, resolve_errmsg());
 		note("hint: TARGET is PATH:SYMBOL[+OFF], PATH:0xOFFSET or PATH:'GLOB'");
 		return EXIT_USAGE;
-	}
-	if (o->event && t->glob) {
-		err("-e names one event; '%s' is a glob", o->target);
-		return EXIT_FAIL;
 	}
 	if (g_pid && !strcmp(t->path, "*"))
 		return add_pid_places(o, r);
@@ -499,6 +541,8 @@ int cmd_add(int argc, char **argv)
 		status = add_build(&o, &r);
 	if (status == EXIT_OK && !o.dry_run && apply(&o, r.probes, r.n, r.from))
 		status = EXIT_FAIL;
+	if (add_held)
+		tfs_release();
 	if (add_locked)
 		tfs_unlock();
 	if (status == EXIT_OK)

@@ -60,11 +60,12 @@ int cmd_clear(int argc, char **argv)
 
 	if (cli_parse(&clear_argp, argc, argv, &o))
 		return EXIT_FAIL;
+	tfs_hold();	/* instances/ and their set_event read once for all three */
 	tfs_reap_instances();	/* killed streams' and traces' leftovers */
 	tfs_reap_groups(TFS_TRACE_GROUP_PREFIX);
-	if (!o.group)
-		return cli_each_event(NULL, 0, NULL, del_remove, "removed");
-	snprintf(pat, sizeof(pat), "%s/*", o.group);
-	status = cli_each_event(pats, 1, NULL, del_remove, "removed");
+	snprintf(pat, sizeof(pat), "%s/*", o.group ? o.group : "");
+	status = cli_each_event(o.group ? pats : NULL, o.group ? 1 : 0, NULL, del_remove,
+				"removed");
+	tfs_release();
 	return status;
 }

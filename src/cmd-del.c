@@ -61,10 +61,13 @@ int cmd_del(int argc, char **argv)
 		.need = "name the events to remove (GRP/EVENT, EVENT, globs such "
 			"as 'grp/*'); 'uprobe clear' removes all",
 	} };
+	int status;
 
 	if (cli_parse(&del_argp, argc, argv, &o))
 		return EXIT_FAIL;
+	tfs_hold();	/* instances/ and their set_event read once for both */
 	tfs_reap_instances();	/* a killed stream's instance is nobody's */
-	return cli_each_event(o.pos.v, o.pos.n, PROBE_DEFAULT_GROUP, del_remove,
-			      "removed");
+	status = cli_each_event(o.pos.v, o.pos.n, PROBE_DEFAULT_GROUP, del_remove, "removed");
+	tfs_release();
+	return status;
 }

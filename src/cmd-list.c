@@ -147,9 +147,11 @@ int cmd_list(int argc, char **argv)
 
 	if (cli_parse(&list_argp, argc, argv, &o))
 		return EXIT_FAIL;
+	tfs_hold();	/* instances/ and their set_event read once for all three */
 	tfs_reap_instances();	/* a killed stream's events are enabled no more */
 	tfs_reap_groups(TFS_TRACE_GROUP_PREFIX);	/* and a killed trace's are gone */
 	ret = tfs_events(&ev, &n);
+	tfs_release();
 	if (ret) {
 		err_errno(ret, "reading uprobe_events");
 		return EXIT_FAIL;

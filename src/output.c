@@ -2,6 +2,7 @@
 /* The one error printer, its JSON, and what the commands share. */
 #include <errno.h>
 #include <limits.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,30 +256,55 @@ static void print_done(const struct tfs_event *ev, const size_t *sel, size_t n,
 	json_obj_end(w);
 }
 
-static bool same_event(const struct probe *a, const struct probe *b)
+static int cmp_event(const void *a, const void *b)
 {
-	return strcmp(a->group, b->group) == 0 && strcmp(a->event, b->event) == 0;
+	const struct probe *p = a, *q = b;
+	int c = strcmp(p->group, q->group);
+
+	return c ? c : strcmp(p->event, q->event);
+}
+
+static void keep_node(void *p)
+{
+	(void)p;	/* the probes belong to the caller's events */
+}
+
+/* Whether @p names an event not seen before (*@seen: a tsearch() tree);
+ * -1 when out of memory. An event of several probes is one event. */
+static int first_of_event(void **seen, const struct probe *p)
+{
+	void *node = tsearch(p, seen, cmp_event);
+
+	if (!node)
+		return -1;
+	return *(const struct probe **)node == p;
 }
 
 int cli_select(struct tfs_event *ev, size_t n, char **pat, size_t npat,
 	       const char *def_group, size_t **sel, size_t *nsel)
 {
-	size_t i, j, k, m = 0;
-	int unmatched = 0;
+	size_t i, j, m = 0;
+	int unmatched = 0, first = 1;
+	void *seen = NULL;
 
 	*sel = calloc(n ? n : 1, sizeof(**sel));
 	if (!*sel)
 		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && first >= 0; i++) {
 		const struct probe *p = ev[i].probe;
 		bool hit = npat == 0;
 
 		for (j = 0; j < npat && !hit; j++)
 			hit = tfs_match(pat[j], def_group, p->group, p->event);
-		for (k = 0; hit && k < m; k++)
-			hit = !same_event(ev[(*sel)[k]].probe, p);
-		if (hit)
+		first = hit ? first_of_event(&seen, p) : 0;
+		if (first > 0)
 			(*sel)[m++] = i;
+	}
+	tdestroy(seen, keep_node);
+	if (first < 0) {
+		free(*sel);
+		*sel = NULL;
+		return -1;
 	}
 	for (j = 0; j < npat; j++) {
 		for (i = 0; i < n; i++)
@@ -305,8 +331,10 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 	size_t *sel = NULL;
 	int ret, failed;
 
-	ret = tfs_events(&ev, &n);
+	tfs_hold();	/* the state of every instance read once, not per event */
+	ret = tfs_events_read(0, &ev, &n);	/* the names: fn looks at the rest */
 	if (ret) {
+		tfs_release();
 		err_errno(ret, "reading uprobe_events");
 		return EXIT_FAIL;
 	}
@@ -333,6 +361,7 @@ int cli_each_event(char **pat, size_t npat, const char *def_group,
 	if (g_opts.json && (done || !failed))
 		print_done(ev, sel, done, verb);
 out_free:
+	tfs_release();
 	free(sel);
 	tfs_events_free(ev, n);
 	if (!failed)

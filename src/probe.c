@@ -165,44 +165,77 @@ static bool format_ok(const struct probe *p)
 	return true;
 }
 
+/* A growing line; ok false once out of memory. */
+struct line_buf {
+	char *s;
+	size_t len, cap;
+	bool ok;
+};
+
+/* Appends to @b. Not open_memstream(): it callocs and clears 8 KiB per
+ * line, most of the work of adding a thousand probes. */
+static void __attribute__((format(printf, 2, 3))) put(struct line_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = b->ok ? vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap) : -1;
+	va_end(ap);
+	if (n >= 0 && (size_t)n >= b->cap - b->len) {
+		size_t cap = 2 * (b->len + n + 1);
+		char *t = realloc(b->s, cap);
+
+		b->ok = t != NULL;
+		b->s = t ? t : b->s;
+		b->cap = t ? cap : b->cap;
+		va_start(ap, fmt);
+		n = b->ok ? vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap) : -1;
+		va_end(ap);
+	}
+	b->ok = b->ok && n >= 0;
+	b->len += b->ok ? (size_t)n : 0;
+}
+
 char *probe_format(const struct probe *p)
 {
 	const char *group = p->group ? p->group : PROBE_DEFAULT_GROUP;
-	char *buf = NULL, *arg;
-	size_t len = 0, i;
-	FILE *f;
+	struct line_buf b = { .s = malloc(256), .cap = 256 };
+	char *arg;
+	size_t i;
 
 	if (!format_ok(p)) {
+		free(b.s);
 		errno = EINVAL;
 		return NULL;
 	}
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
+	b.ok = b.s != NULL;
+	if (b.ok)
+		b.s[0] = '\0';
 	if (p->kind == PROBE_DELETE)
-		fprintf(f, "-:%s/%s", group, p->event);
+		put(&b, "-:%s/%s", group, p->event);
 	else if (p->event || p->group)
-		fprintf(f, "%c:%s/%s", p->kind == PROBE_RETURN ? 'r' : 'p', group,
-			p->event ? p->event : "");
+		put(&b, "%c:%s/%s", p->kind == PROBE_RETURN ? 'r' : 'p', group,
+		    p->event ? p->event : "");
 	else
-		fputc(p->kind == PROBE_RETURN ? 'r' : 'p', f);
+		put(&b, "%c", p->kind == PROBE_RETURN ? 'r' : 'p');
 	if (p->kind != PROBE_DELETE)
-		fprintf(f, " %s:0x%" PRIx64, p->path, p->offset);
+		put(&b, " %s:0x%" PRIx64, p->path, p->offset);
 	if (p->kind != PROBE_DELETE && p->has_ref_ctr)
-		fprintf(f, "(0x%" PRIx64 ")", p->ref_ctr_offset);
+		put(&b, "(0x%" PRIx64 ")", p->ref_ctr_offset);
 	for (i = 0; p->kind != PROBE_DELETE && i < p->nargs; i++) {
 		arg = probe_format_arg(&p->args[i]);
 		if (!arg)
 			break;
-		fprintf(f, " %s", arg);
+		put(&b, " %s", arg);
 		free(arg);
 	}
-	if (fclose(f) || (p->kind != PROBE_DELETE && i < p->nargs)) {
-		free(buf);
+	if (!b.ok || (p->kind != PROBE_DELETE && i < p->nargs)) {
+		free(b.s);
 		errno = ENOMEM;
 		return NULL;
 	}
-	return buf;
+	return b.s;
 }
 
 int probe_event_name(const char *symbol, bool ret, char *buf, size_t len)

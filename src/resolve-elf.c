@@ -200,6 +200,7 @@ void resolve_close(struct resolve_elf *e)
 	if (e->map)
 		munmap(e->map, e->size);
 	resolve_close(e->debug);
+	free(e->byaddr);
 	free(e->phdr);
 	free(e->path);
 	free(e);

@@ -19,6 +19,7 @@ struct glob_walk {
 	char *buf;		/* a name without @VER */
 	size_t bufsize;
 	bool cxx;		/* the pattern is a C++ name: match demangled names */
+	size_t lit;		/* the pattern's literal head, which a name must start with */
 	struct resolve_scan sc;
 };
 
@@ -71,7 +72,7 @@ static int glob_one(const struct resolve_sym *s, void *arg)
 	struct glob_walk *w = arg;
 	const char *name;
 
-	if (resolve_sym_hidden(s))
+	if (strncmp(s->name, w->pattern, w->lit) != 0 || resolve_sym_hidden(s))
 		return 0;
 	name = bare_name(s->name, &w->buf, &w->bufsize);
 	if (!name)
@@ -138,6 +139,9 @@ int resolve_glob(struct resolve_elf *e, const char *pattern, size_t max,
 			       .cxx = strstr(pattern, "::") || strchr(pattern, '(') };
 	int ret;
 
+	/* a C++ pattern matches demangled names; "@VER" is cut from names */
+	if (!w.cxx)
+		w.lit = strcspn(pattern, "*?[\\@");
 	*locs = NULL;
 	*n = 0;
 	resolve_clear_err();
@@ -185,11 +189,158 @@ static int addr_one(const struct resolve_sym *s, void *arg)
 	return 0;
 }
 
-/* The function holding virtual address @addr, under its best name. */
+/* A function of the index by address: sorted small, its name in cand[order]. */
+struct addr_key {
+	uint64_t addr;
+	size_t order;	/* in resolve_elf_each_func()'s walk: the tie-break */
+};
+
+/* One block, freed with free(): keys sorted by address, the highest end
+ * of each key and those before it, the functions in walk order. */
+struct resolve_addr_ent {
+	struct addr_key *key;
+	uint64_t *reach;
+	struct resolve_cand *cand;
+};
+
+struct index_walk {
+	struct resolve_cand *v;
+	size_t n, cap;
+};
+
+static int index_one(const struct resolve_sym *s, void *arg)
+{
+	struct index_walk *w = arg;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 256;
+		struct resolve_cand *v = reallocarray(w->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->cap = cap;
+	}
+	resolve_cand_from(&w->v[w->n++], s, NULL);
+	return 0;
+}
+
+/*
+ * Sorts @k by address, stably (equal addresses stay in walk order), a byte
+ * at a time from the lowest: the comparisons of qsort() on a big table
+ * were most of the work of uprobe list. False when out of memory.
+ */
+static bool sort_keys(struct addr_key *k, size_t n)
+{
+	struct addr_key *tmp = malloc((n ? n : 1) * sizeof(*k)), *from = k, *to = tmp, *t;
+	uint64_t top = 0;
+	size_t i, shift;
+
+	if (!tmp)
+		return false;
+	for (i = 0; i < n; i++)
+		top |= k[i].addr;
+	for (shift = 0; shift < 64 && (top >> shift); shift += 8) {
+		size_t count[257] = { 0 };
+
+		for (i = 0; i < n; i++)
+			count[((from[i].addr >> shift) & 0xff) + 1]++;
+		for (i = 1; i < 257; i++)
+			count[i] += count[i - 1];
+		for (i = 0; i < n; i++)
+			to[count[(from[i].addr >> shift) & 0xff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != k)
+		memcpy(k, from, n * sizeof(*k));
+	free(tmp);
+	return true;
+}
+
+/* A function of size 0 holds its own address only. */
+static uint64_t cand_end(const struct resolve_cand *c)
+{
+	return c->addr + (c->size ? c->size : 1);
+}
+
+/* Every function of @e once, sorted by address; false when out of memory. */
+static bool index_build(struct resolve_elf *e)
+{
+	struct index_walk w = { 0 };
+	struct resolve_addr_ent *x = NULL;
+	size_t i, n;
+
+	if (resolve_elf_each_func(e, index_one, &w) == 0)
+		x = malloc(sizeof(*x) + w.n * (sizeof(*x->key) + sizeof(*x->reach) +
+					       sizeof(*x->cand)));
+	n = w.n;
+	if (x) {
+		x->key = (struct addr_key *)(x + 1);
+		x->reach = (uint64_t *)(x->key + n);
+		x->cand = (struct resolve_cand *)(x->reach + n);
+		memcpy(x->cand, w.v, n * sizeof(*w.v));
+		for (i = 0; i < n; i++)
+			x->key[i] = (struct addr_key){ w.v[i].addr, i };
+		if (!sort_keys(x->key, n)) {
+			free(x);
+			x = NULL;
+			n = 0;
+		}
+		for (i = 0; i < n; i++) {
+			uint64_t end = cand_end(&x->cand[x->key[i].order]);
+
+			x->reach[i] = i && x->reach[i - 1] > end ? x->reach[i - 1] : end;
+		}
+		e->byaddr = x;
+		e->nbyaddr = n;
+	}
+	free(w.v);
+	return x != NULL;
+}
+
+/*
+ * The walk's choice from the index: the best name of those holding @addr,
+ * the first in the walk of equals. From the last function starting at or
+ * before @addr back while one before may still reach past it.
+ */
+static bool index_find(const struct resolve_elf *e, uint64_t addr, struct resolve_cand *out)
+{
+	const struct resolve_addr_ent *x = e->byaddr;
+	size_t lo = 0, hi = e->nbyaddr, best = SIZE_MAX;
+
+	while (lo < hi) {	/* lo: the first key past @addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->key[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo > 0 && x->reach[lo - 1] > addr; lo--) {
+		size_t k = x->key[lo - 1].order;
+		const struct resolve_cand *c = &x->cand[k];
+
+		if (cand_end(c) <= addr)
+			continue;
+		if (best == SIZE_MAX || resolve_cand_better(c, &x->cand[best]) ||
+		    (!resolve_cand_better(&x->cand[best], c) && k < best))
+			best = k;
+	}
+	if (best != SIZE_MAX)
+		*out = x->cand[best];
+	return best != SIZE_MAX;
+}
+
+/* The function holding virtual address @addr, under its best name: one
+ * lookup walks the table, the next ones use an index of it. */
 static bool func_at(struct resolve_elf *e, uint64_t addr, struct resolve_cand *out)
 {
 	struct addr_walk w = { .addr = addr };
 
+	if (e->byaddr || (++e->addr_lookups > 1 && index_build(e)))
+		return index_find(e, addr, out);
 	resolve_elf_each_func(e, addr_one, &w);
 	*out = w.best;
 	return w.found;

@@ -57,6 +57,11 @@ struct resolve_elf {
 	/* A stripped file's separate debug file (by build-id), for its .symtab */
 	struct resolve_elf *debug;
 	bool debug_tried;
+	/* every function by address, for the second lookup of an offset on
+	 * (resolve-glob.c); freed with free() */
+	struct resolve_addr_ent *byaddr;
+	size_t nbyaddr;
+	unsigned int addr_lookups;
 };
 
 /* One symbol, decoded. */

@@ -12,9 +12,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <tracefs.h>
 
 #include "tfs.h"
+#include "tfs-int.h"
 
 static int lock_fd = -1;
 static unsigned int lock_depth;
@@ -80,14 +80,6 @@ static bool stopped(void)
 	return stop_flag && *stop_flag;
 }
 
-static int disable_in(const char *name, void *ctx)
-{
-	const struct probe *p = ctx;
-
-	tfs_enable(name, tfs_group(p), p->event, false);
-	return 0;
-}
-
 /*
  * Removes this one probe of its event, whatever other probes the event
  * has: the kernel takes "-:GRP/EVENT PATH:OFFSET" for one probe, with the
@@ -99,10 +91,8 @@ static int remove_probe(const struct probe *p, bool created)
 	char *line;
 	int ret;
 
-	if (created) {
-		tfs_enable(NULL, tfs_group(p), p->event, false);
-		tracefs_instances_walk(disable_in, (void *)p);
-	}
+	if (created)
+		tfs_disable_all(tfs_group(p), p->event);
 	if (p->has_ref_ctr)
 		ret = asprintf(&line, "-:%s/%s %s:0x%016" PRIx64 "(0x%" PRIx64 ")",
 			       tfs_group(p), p->event, p->path, p->offset,
@@ -157,6 +147,7 @@ int tfs_add(struct probe *const *probes, size_t n, struct tfs_batch *b)
 	/* the lock is advisory: without one (no writable /run or /tmp) add anyway */
 	locked = tfs_lock();
 	ret = locked == -EINTR ? -EINTR : 0;
+	tfs_hold();	/* one open of uprobe_events for the batch */
 	for (; !ret && i < n; i++) {
 		ret = add_one(probes[i], &created[i]);
 		if (ret)
@@ -169,6 +160,7 @@ int tfs_add(struct probe *const *probes, size_t n, struct tfs_batch *b)
 		b->kept = roll_back(probes, created, i);
 		errno = err;
 	}
+	tfs_release();
 	if (!locked)
 		tfs_unlock();
 	free(created);

@@ -21,6 +21,7 @@
 #include <tracefs.h>
 
 #include "tfs.h"
+#include "tfs-int.h"
 #include "util.h"
 
 struct tfs_instance {
@@ -285,27 +286,27 @@ static bool stale(const char *name)
 
 int tfs_reap_instances(void)
 {
-	/*
-	 * No regex: libtracefs 1.6.4's tracefs_instances() never regfree()s the
-	 * one it compiles. stale() checks the name itself.
-	 */
-	char **names = tracefs_instances(NULL);
-	int i, n = 0;
+	size_t i, n;
+	int done = 0;
 
-	if (!names)
-		return errno && errno != ENOENT ? -errno : 0;
-	for (i = 0; names[i]; i++) {
+	/* the instances listed once, for this and what the hold does next */
+	tfs_hold();
+	n = tfs_state_ninst();
+	for (i = 1; i < n; i++) {
+		const char *name = tfs_state_inst(i);
 		struct tracefs_instance *inst;
 
-		if (!stale(names[i]))
+		if (!name || !stale(name))
 			continue;
-		inst = tracefs_instance_alloc(NULL, names[i]);
-		if (inst && tracefs_instance_destroy(inst) == 0)
-			n++;
+		inst = tracefs_instance_alloc(NULL, name);
+		if (inst && tracefs_instance_destroy(inst) == 0) {
+			tfs_state_gone(i);
+			done++;
+		}
 		tracefs_instance_free(inst);
 	}
-	tracefs_list_free(names);
-	return n;
+	tfs_release();
+	return done;
 }
 
 int tfs_reap_groups(const char *prefix)
@@ -313,10 +314,16 @@ int tfs_reap_groups(const char *prefix)
 	struct tfs_event *ev;
 	size_t n, i;
 	int ret, done = 0;
+	char *text;
 
-	ret = tfs_events(&ev, &n);
+	/* the names alone, and only when a line has such a group */
+	ret = tfs_events_text(&text);
 	if (ret)
 		return ret;
+	ret = strstr(text, prefix) ? tfs_events_read(0, &ev, &n) : -ENOENT;
+	free(text);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
 	for (i = 0; i < n; i++) {
 		const char *group = tfs_group(ev[i].probe);
 

@@ -11,21 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <tracefs.h>
 
 #include "tfs.h"
+#include "tfs-int.h"
 #include "util.h"
-
-static bool enabled_in(const char *name, const char *group, const char *event)
-{
-	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
-	char *s = inst ? tracefs_event_file_read(inst, group, event, "enable", NULL) : NULL;
-	bool on = s && s[0] == '1';
-
-	free(s);
-	tracefs_instance_free(inst);
-	return on;
-}
 
 /* Whether process @pid has a file open under @dir ("/.../instances/NAME/"). */
 static bool holds_open(const char *pid, const char *dir)
@@ -111,19 +100,22 @@ static void fill_user(struct tfs_user *u, const char *name)
 
 int tfs_event_user(const char *group, const char *event, struct tfs_user *u)
 {
-	char **names = tracefs_instances(NULL);
 	char own[32];
-	int i, ret = 0;
+	size_t i, n;
+	int ret = 0;
 
-	if (!names)
-		return errno && errno != ENOENT ? -errno : 0;
-	snprintf(own, sizeof(own), TFS_INSTANCE_PREFIX "%d", (int)getpid());
-	for (i = 0; names[i] && !ret; i++) {
-		if (strcmp(names[i], own) == 0 || !enabled_in(names[i], group, event))
+	tfs_hold();	/* every instance's set_event read once, not per event */
+	n = tfs_state_ninst();
+	if (n > 1)
+		snprintf(own, sizeof(own), TFS_INSTANCE_PREFIX "%d", (int)getpid());
+	for (i = 1; i < n && !ret; i++) {
+		const char *name = tfs_state_inst(i);
+
+		if (!name || strcmp(name, own) == 0 || !tfs_state_enabled(i, group, event))
 			continue;
-		fill_user(u, names[i]);
+		fill_user(u, name);
 		ret = 1;
 	}
-	tracefs_list_free(names);
+	tfs_release();
 	return ret;
 }

@@ -20,6 +20,7 @@
 #include <tracefs.h>
 
 #include "tfs.h"
+#include "tfs-int.h"
 
 #ifndef TRACEFS_MAGIC
 #define TRACEFS_MAGIC 0x74726163
@@ -27,9 +28,7 @@
 
 static char tfs_top[PATH_MAX];
 
-/* @buf (PATH_MAX bytes) = tfs_top/@fmt; -ENAMETOOLONG when it does not fit */
-static int __attribute__((format(printf, 2, 3)))
-top_path(char *buf, const char *fmt, ...)
+int tfs_top_path(char *buf, const char *fmt, ...)
 {
 	size_t len = strlen(tfs_top);
 	va_list ap;
@@ -134,7 +133,7 @@ int tfs_read(const char *name, char **out)
 		/* libtracefs returns NULL for an empty file too */
 		char path[PATH_MAX];
 
-		if (top_path(path, "%s", name) || access(path, R_OK))
+		if (tfs_top_path(path, "%s", name) || access(path, R_OK))
 			return -errno;
 		buf = strdup("");
 		if (!buf)
@@ -156,65 +155,122 @@ int tfs_features(struct probe_features *f)
 	return 0;
 }
 
+/* One write of @buf (@len bytes, the newline included) to @fd. */
+static int write_line(int fd, const char *buf, size_t len)
+{
+	ssize_t n = write(fd, buf, len);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
 int tfs_append(const char *line)
 {
 	char path[PATH_MAX];
 	size_t len = strlen(line);
 	char *buf;
-	ssize_t n;
-	int fd, ret = 0;
+	int fd, ret;
 
-	if (top_path(path, "uprobe_events"))
-		return -ENAMETOOLONG;
 	buf = malloc(len + 2);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, line, len);
 	buf[len] = '\n';
 	buf[len + 1] = '\0';
-	/* never O_TRUNC: opening uprobe_events with it deletes every uprobe */
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
+	fd = tfs_state_fd();
+	if (fd >= 0) {
+		ret = write_line(fd, buf, len + 1);
 		goto out_free;
 	}
-	n = write(fd, buf, len + 1);
-	if (n < 0)
-		ret = -errno;
-	else if ((size_t)n != len + 1)
-		ret = -EIO;
+	ret = fd == -EBADF ? tfs_top_path(path, "uprobe_events") : fd;
+	/* never O_TRUNC: opening uprobe_events with it deletes every uprobe */
+	fd = ret ? -1 : open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0) {
+		ret = ret ? ret : -errno;
+		goto out_free;
+	}
+	ret = write_line(fd, buf, len + 1);
 	if (close(fd) && !ret)
 		ret = -errno;
 out_free:
+	if (!ret)
+		tfs_state_wrote(line);
 	free(buf);
 	return ret;
 }
 
-static int disable_in(const char *name, void *ctx)
+/* "0" or "1" into GROUP/EVENT/enable of instance @i (0: the top level). */
+static int write_enable(size_t i, const char *group, const char *event, const char *val)
 {
-	const char *const *ge = ctx;
-	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
+	const char *inst = tfs_state_inst(i);
+	char path[PATH_MAX];
+	int fd, ret;
 
-	if (!inst)
-		return 0;
-	if (tracefs_event_file_exists(inst, ge[0], ge[1], "enable"))
-		tracefs_event_file_write(inst, ge[0], ge[1], "enable", "0");
-	tracefs_instance_free(inst);
-	return 0;
+	ret = inst ? tfs_top_path(path, "instances/%s/events/%s/%s/enable", inst, group, event) :
+		     tfs_top_path(path, "events/%s/%s/enable", group, event);
+	if (ret)
+		return ret;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = write_line(fd, val, strlen(val));
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret)
+		tfs_state_set(i, group, event, val[0] == '1');
+	return ret;
+}
+
+void tfs_disable_all(const char *group, const char *event)
+{
+	size_t i, n;
+
+	tfs_hold();
+	n = tfs_state_ninst();
+	for (i = 0; i < n; i++)
+		if (tfs_state_listed(i, group, event))
+			write_enable(i, group, event, "0");
+	tfs_release();
 }
 
 int tfs_remove(const char *group, const char *event)
 {
-	const char *ge[2] = { group, event };
 	char line[2 * PROBE_MAX_EVENT_NAME + 4];
+	int ret;
 
-	if (!tfs_event_exists(group, event))
-		return -ENOENT;
-	/* an enabled event anywhere makes the removal fail with EBUSY */
-	tfs_enable(NULL, group, event, false);
-	tracefs_instances_walk(disable_in, ge);
+	/* an enabled event anywhere makes the removal fail with EBUSY; the
+	 * kernel says ENOENT itself for an event it does not have */
+	tfs_disable_all(group, event);
 	snprintf(line, sizeof(line), "-:%s/%s", group, event);
-	return tfs_append(line);
+	ret = tfs_append(line);
+	return ret;
+}
+
+/* The index of @instance (NULL: the top level) among tfs_state_inst()'s, or -1. */
+static ssize_t inst_index(const char *instance)
+{
+	size_t i, n = tfs_state_ninst();
+
+	for (i = 0; i < n; i++) {
+		const char *name = tfs_state_inst(i);
+
+		if (i ? name && instance && strcmp(name, instance) == 0 : !instance)
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/* Outside a hold, nothing is known: write it. */
+static int enable_held(const char *instance, const char *group, const char *event, bool on)
+{
+	ssize_t i = inst_index(instance);
+
+	if (i < 0 || !tfs_event_exists(group, event))
+		return -ENOENT;
+	if (on ? tfs_state_enabled(i, group, event) : !tfs_state_listed(i, group, event))
+		return 0;	/* nothing written that is already so */
+	return write_enable(i, group, event, on ? "1" : "0");
 }
 
 int tfs_enable(const char *instance, const char *group, const char *event,
@@ -223,6 +279,8 @@ int tfs_enable(const char *instance, const char *group, const char *event,
 	struct tracefs_instance *inst = NULL;
 	int ret = 0;
 
+	if (tfs_held())
+		return enable_held(instance, group, event, on);
 	if (instance) {
 		inst = tracefs_instance_alloc(NULL, instance);
 		if (!inst)
@@ -240,46 +298,22 @@ int tfs_enable(const char *instance, const char *group, const char *event,
 bool tfs_event_exists(const char *group, const char *event)
 {
 	char path[PATH_MAX];
+	int known = tfs_state_exists(group, event);
 
-	return top_path(path, "events/%s/%s", group, event) == 0 &&
+	if (known >= 0)
+		return known;
+	return tfs_top_path(path, "events/%s/%s", group, event) == 0 &&
 	       access(path, F_OK) == 0;
-}
-
-static bool enabled_in(struct tracefs_instance *inst, const char *group,
-		       const char *event)
-{
-	char *s = tracefs_event_file_read(inst, group, event, "enable", NULL);
-	bool on = s && s[0] == '1';
-
-	free(s);
-	return on;
-}
-
-struct enabled_ctx {
-	const char *group, *event;
-	bool on;
-};
-
-static int enabled_walk(const char *name, void *data)
-{
-	struct enabled_ctx *c = data;
-	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
-
-	if (inst) {
-		c->on = enabled_in(inst, c->group, c->event);
-		tracefs_instance_free(inst);
-	}
-	return c->on;	/* non-zero stops the walk */
 }
 
 static bool enabled_anywhere(const char *group, const char *event)
 {
-	struct enabled_ctx c = { group, event, false };
+	size_t i, n = tfs_state_ninst();
 
-	if (enabled_in(NULL, group, event))
-		return true;
-	tracefs_instances_walk(enabled_walk, &c);
-	return c.on;
+	for (i = 0; i < n; i++)
+		if (tfs_state_enabled(i, group, event))
+			return true;
+	return false;
 }
 
 /*
@@ -333,41 +367,66 @@ out_free:
 	free(used);
 }
 
-int tfs_events(struct tfs_event **out, size_t *nout)
+int tfs_events_text(char **out)
+{
+	const char *kept = tfs_state_text();
+	int ret;
+
+	if (kept) {
+		*out = strdup(kept);
+		return *out ? 0 : -ENOMEM;
+	}
+	ret = tfs_read("uprobe_events", out);
+	if (!ret)
+		tfs_state_keep_text(*out);
+	return ret;
+}
+
+/* Appends the probe of @line to *@ev; -ENOMEM, else 0 (a line of a form
+ * newer than this tool is skipped). */
+static int add_event(struct tfs_event **ev, size_t *n, size_t *cap, const char *line)
+{
+	struct probe_error perr;
+	struct probe *p = probe_parse_kernel(line, &perr);
+
+	if (!p)
+		return 0;
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		struct tfs_event *t = realloc(*ev, c * sizeof(**ev));
+
+		if (!t) {
+			probe_free(p);
+			return -ENOMEM;
+		}
+		*ev = t;
+		*cap = c;
+	}
+	(*ev)[*n].probe = p;
+	(*ev)[*n].hits = 0;
+	(*ev)[*n].enabled = false;
+	++*n;
+	return 0;
+}
+
+int tfs_events_read(unsigned int what, struct tfs_event **out, size_t *nout)
 {
 	char *text = NULL, *profile = NULL, *save = NULL, *line;
 	struct tfs_event *ev = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, i;
 	int ret;
 
-	ret = tfs_read("uprobe_events", &text);
+	ret = tfs_events_text(&text);
+	for (line = ret ? NULL : strtok_r(text, "\n", &save); line && !ret;
+	     line = strtok_r(NULL, "\n", &save))
+		ret = add_event(&ev, &n, &cap, line);
 	if (ret)
-		return ret;
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct probe_error perr;
-		struct probe *p = probe_parse_kernel(line, &perr);
-
-		if (!p)
-			continue;	/* a form newer than this tool */
-		if (n == cap) {
-			struct tfs_event *t;
-
-			cap = cap ? 2 * cap : 16;
-			t = realloc(ev, cap * sizeof(*ev));
-			if (!t) {
-				probe_free(p);
-				ret = -ENOMEM;
-				goto out_free;
-			}
-			ev = t;
-		}
-		ev[n].probe = p;
-		ev[n].hits = 0;
-		ev[n].enabled = enabled_anywhere(tfs_group(p), p->event);
-		n++;
-	}
-	if (n && tfs_read("uprobe_profile", &profile) == 0)
+		goto out_free;
+	tfs_hold();	/* every instance's set_event read once */
+	for (i = 0; (what & TFS_EV_ENABLED) && i < n; i++)
+		ev[i].enabled = enabled_anywhere(tfs_group(ev[i].probe), ev[i].probe->event);
+	tfs_release();
+	if ((what & TFS_EV_HITS) && n && tfs_read("uprobe_profile", &profile) == 0)
 		fill_hits(ev, n, profile);
 	*out = ev;
 	*nout = n;
@@ -378,6 +437,11 @@ out_free:
 	free(profile);
 	free(text);
 	return ret;
+}
+
+int tfs_events(struct tfs_event **out, size_t *nout)
+{
+	return tfs_events_read(TFS_EV_HITS | TFS_EV_ENABLED, out, nout);
 }
 
 void tfs_events_free(struct tfs_event *ev, size_t n)

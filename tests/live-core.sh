@@ -182,6 +182,33 @@ cd "$OUT" && run "$UPROBE" add -n -g "$G" "./target:func_a"
 cd "$ROOT" || exit 1
 expect_match "a relative path is made absolute" "$out" " $FIX:0x"
 
+# -e of a glob: one event, a probe per function, the hits of all under it
+# (not func_b: $G/pre holds its offset with a reference counter)
+run "$UPROBE" add -g "$G" -e allf "$FIX:func_[ac]" x=%di
+expect_eq "add -e of a glob" "$rc" 0
+expect_match "says it is one event" "$out" "$G/allf is one event of 2 probes"
+expect_match "and how to stream it" "$out" "uprobe stream '$G/allf'"
+expect_eq "two probes under one event" "$(grep -c "^p:$G/allf " "$TRACEFS/uprobe_events")" 2
+run "$UPROBE" stream "$G/allf" -- "$FIX" 2
+expect_eq "streams every function's hits under the one event" \
+	"$(grep -c " $G/allf x=" <<<"$out")" 8
+run "$UPROBE" list "$G/allf"
+expect_eq "list: a line per probe, each function's hits" \
+	"$(awk 'NR > 1 { print $4, $6 }' <<<"$out" | tr '\n' ' ')" "func_a+0 2 func_c+0 6 "
+run "$UPROBE" --json add -n -g "$G" -e allj "$FIX:func_*"
+check "add --json -e of a glob: one event, event_probes 3" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+assert len(a) == 3 and {o["event"] for o in a} == {"allj"}, a
+assert all(o["event_probes"] == 3 for o in a), a' "$out"
+run "$UPROBE" add -g "$G" -e allx "$FIX:func_*" x
+expect_eq "-e of a glob whose fetch-args differ: refused" "$rc" 1
+expect_match "... saying where" "$errout" "argument 1 is 'x=%di:s32' at func_a but 'x=%di:s64' at func_b"
+expect_eq "... nothing added" "$(grep -c "^p:$G/allx " "$TRACEFS/uprobe_events")" 0
+run "$UPROBE" del "$G/allf"
+expect_eq "del of the one event removes its probes" \
+	"$rc/$(grep -c "^p:$G/allf " "$TRACEFS/uprobe_events")" "0/0"
+
 expect_eq "the other group is untouched" "$(grep "^p:$G2/" "$TRACEFS/uprobe_events")" "$before_g2"
 expect_eq "events of others are untouched" "$(others)" "$before_others"
 finish

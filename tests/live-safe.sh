@@ -102,6 +102,44 @@ else
 fi
 cleanup_groups
 
+# --- -e of a glob refused half-way: what was added goes, the rest stays --
+new_group EG
+run "$UPROBE" add -g "$EG" -e cs "$INL:c4"
+expect_eq "-e of a glob: c4 first" "$rc" 0
+run "$UPROBE" add -g "$EG" -e cs "$INL:c[1-4]"
+expect_eq "-e of a glob refused at c4 (the exact same probe): exit 1" "$rc" 1
+expect_eq "-e of a glob refused half-way: only the probe from before stays" \
+	"$(count "$EG")/$(grep -c "^p:$EG/cs .*:0x0*$(printf '%s' "$("$UPROBE" add -n -g "$EG" \
+	"$INL:c4" | sed 's/.*:0x0*//')") *$" "$TRACEFS/uprobe_events")" "1/1"
+expect_match "... says what was taken back" "$errout" \
+	"the 3 probes added before it were removed again"
+cleanup_groups
+
+# --- one del, many events: only the one a live stream has stays ---------
+new_group M
+"$UPROBE" add -g "$M" "$INL:c[1-4]" >/dev/null
+"$UPROBE" enable "$M/c1" >/dev/null
+"$UPROBE" stream "$M/c2" >/dev/null 2>&1 &
+sp=$!
+for i in $(seq 50); do
+	grep -q 1 "$TRACEFS/instances/uprobe-$sp/events/$M/c2/enable" 2>/dev/null && break
+	sleep 0.1
+done
+run "$UPROBE" --json clear -g "$M"
+expect_eq "clear of 4, one in a live stream: partial (exit 2)" "$rc" 2
+expect_eq "... that one stays" "$(grep -o "^p:$M/[^ ]*" "$TRACEFS/uprobe_events")" "p:$M/c2"
+check "... the others removed, the one enabled at the top level disabled first" python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+assert sorted(r["removed"]) == [sys.argv[2] + "/c" + k for k in "134"], r
+assert any("c2 is enabled in instance" in e for e in r["errors"]), r
+' "$out" "$M"
+kill -0 $sp 2>/dev/null
+expect_eq "... and the stream goes on" "$?" 0
+kill $sp
+wait $sp
+cleanup_groups
+
 # --- profile: every probe of an event of several -----------------------
 new_group P
 run "$UPROBE" add -g "$P" -e inl "$INL:inl"
