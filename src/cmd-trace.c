@@ -313,6 +313,8 @@ static int remove_all(struct trace *t)
 {
 	size_t i;
 	int left = 0, ret;
+	/* one read of what is enabled where, for all the removals */
+	bool held = tfs_hold() == 0;
 
 	for (i = 0; i < t->nall; i++) {
 		ret = tfs_remove(t->group, t->all[i]->event);
@@ -321,6 +323,8 @@ static int remove_all(struct trace *t)
 			left++;
 		}
 	}
+	if (held)
+		tfs_release();
 	if (left)
 		note("hint: 'uprobe clear -g %s' once they are no longer in use", t->group);
 	return left;
