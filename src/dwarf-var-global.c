@@ -137,38 +137,15 @@ static size_t undef_sym(Elf *elf, Elf_Scn *scn, const char *name, size_t strndx)
 	return 0;
 }
 
-/* The GLOB_DAT relocation of .dynsym entry @sym in relocation section @scn. */
-static bool glob_dat(Elf_Scn *scn, size_t sym, uint64_t *slot)
-{
-	Elf_Data *data = elf_getdata(scn, NULL);
-	GElf_Rela r;
-	int i;
-
-	for (i = 0; data && gelf_getrela(data, i, &r); i++)
-		if (GELF_R_SYM(r.r_info) == sym && GELF_R_TYPE(r.r_info) == R_X86_64_GLOB_DAT) {
-			*slot = r.r_offset;
-			return true;
-		}
-	return false;
-}
-
 /* The GOT slot the file reads imported variable @name through. */
 static int import_slot(Elf *elf, const char *name, uint64_t *slot)
 {
-	Elf_Scn *scn = NULL, *dynsym = NULL;
+	Elf_Scn *dynsym = resolve_elf_dynsym(elf);
 	GElf_Shdr sh;
-	size_t sym = 0;
 
-	while ((scn = elf_nextscn(elf, scn)) && !dynsym)
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM)
-			dynsym = scn;
-	if (dynsym && gelf_getshdr(dynsym, &sh))
-		sym = undef_sym(elf, dynsym, name, sh.sh_link);
-	for (scn = NULL; sym && (scn = elf_nextscn(elf, scn));)
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELA &&
-		    sh.sh_link == elf_ndxscn(dynsym) && glob_dat(scn, sym, slot))
-			return 0;
-	return -ENOENT;
+	if (!dynsym || !gelf_getshdr(dynsym, &sh))
+		return -ENOENT;
+	return resolve_elf_glob_dat(elf, dynsym, undef_sym(elf, dynsym, name, sh.sh_link), slot);
 }
 
 int dv_extern(const struct at *at, const char *name, struct dv *v)

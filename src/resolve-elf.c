@@ -459,23 +459,37 @@ static bool glob_dat(Elf_Scn *rela, size_t sym, uint64_t *slot)
 	return false;
 }
 
-int resolve_elf_got_slot(Elf *elf, uint64_t vaddr, uint64_t *slot)
+Elf_Scn *resolve_elf_dynsym(Elf *elf)
 {
-	Elf_Scn *scn = NULL, *dynsym = NULL;
+	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
-	size_t sym;
 
-	if (!elf || !is_library(elf))
-		return -ENOENT;
-	while ((scn = elf_nextscn(elf, scn)) && !dynsym)
+	while ((scn = elf_nextscn(elf, scn)))
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM)
-			dynsym = scn;
-	sym = dynsym ? exported_object(dynsym, vaddr) : 0;
-	if (!sym)
-		return -ENOENT;
-	for (scn = NULL; (scn = elf_nextscn(elf, scn));)
+			return scn;
+	return NULL;
+}
+
+int resolve_elf_glob_dat(Elf *elf, Elf_Scn *dynsym, size_t sym, uint64_t *slot)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while (sym && (scn = elf_nextscn(elf, scn)))
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELA &&
 		    sh.sh_link == elf_ndxscn(dynsym) && glob_dat(scn, sym, slot))
 			return 0;
 	return -ENOENT;
+}
+
+int resolve_elf_got_slot(Elf *elf, uint64_t vaddr, uint64_t *slot)
+{
+	Elf_Scn *dynsym;
+
+	if (!elf || !is_library(elf))
+		return -ENOENT;
+	dynsym = resolve_elf_dynsym(elf);
+	if (!dynsym)
+		return -ENOENT;
+	return resolve_elf_glob_dat(elf, dynsym, exported_object(dynsym, vaddr), slot);
 }
