@@ -344,21 +344,21 @@ int add_alloc_probes(struct add_run *r)
 	return -ENOMEM;
 }
 
-/* The first fetch-arg of @p that does not read as @q's, or -1. */
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The first fetch-arg of @p whose name or type is not @q's, or -1. */
 static ssize_t arg_differs(const struct probe *p, const struct probe *q)
 {
 	size_t k;
 
-	for (k = 0; k < p->nargs || k < q->nargs; k++) {
-		char *a = k < p->nargs ? probe_format_arg(&p->args[k]) : NULL;
-		char *b = k < q->nargs ? probe_format_arg(&q->args[k]) : NULL;
-		bool same = a && b && strcmp(a, b) == 0;
-
-		free(a);
-		free(b);
-		if (!same)
+	for (k = 0; k < p->nargs || k < q->nargs; k++)
+		if (k >= p->nargs || k >= q->nargs ||
+		    !same_str(p->args[k].name, q->args[k].name) ||
+		    !same_str(p->args[k].type, q->args[k].type))
 			return (ssize_t)k;
-	}
 	return -1;
 }
 
@@ -373,8 +373,9 @@ static void arg_text(const struct probe *p, size_t k, char *buf, size_t len)
 
 /*
  * The kernel puts several probes under one event only when their fetch-args
- * are the same (it checks each against the first): a variable that lives in
- * another register at another function cannot be one event.
+ * have the same names and types (trace_probe_compare_arg_type(): where each
+ * is fetched from may differ, as a variable in another register in each
+ * inlined copy): say which differs before the kernel refuses it.
  */
 static int same_args(const struct add_opts *o, const struct add_run *r)
 {
@@ -389,8 +390,9 @@ static int same_args(const struct add_opts *o, const struct add_run *r)
 	i--;
 	arg_text(r->probes[0], k, a, sizeof(a));
 	arg_text(r->probes[i], k, b, sizeof(b));
-	err("-e %s puts every place of '%s' in one event, whose probes need the same "
-	    "fetch-args: argument %zd is '%s' at %s but '%s' at %s", o->event, o->target,
+	err("-e %s puts every place of '%s' in one event, whose probes need fetch-args "
+	    "of the same names and types: argument %zd is '%s' at %s but '%s' at %s",
+	    o->event, o->target,
 	    k + 1, a, r->locs[0].symbol ? r->locs[0].symbol : "the first place", b,
 	    r->locs[i].symbol ? r->locs[i].symbol : "another");
 	note("hint: without -e each function gets an event of its own");

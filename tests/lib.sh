@@ -75,6 +75,31 @@ stream_fixture() {
 		{ fail "build fixture"; finish; exit 1; }
 }
 
+# bg_run CMD...: CMD in the background (stdout $OUT/cmd.txt, stderr
+# $OUT/cmd.err) for at most 15 s, then killed and said so; sets p (its pid),
+# bg_rc (its status) and bg_cmd (the pid the fixture printed as "pid N").
+bg_run() {
+	local i
+	"$@" >"$OUT/cmd.txt" 2>"$OUT/cmd.err" &
+	p=$!
+	for i in $(seq 150); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$p" 2>/dev/null && { echo "still running after 15 s"; kill -KILL "$p"; }
+	wait "$p"
+	bg_rc=$?
+	bg_cmd=$(sed -n 's/^pid //p' "$OUT/cmd.txt")
+}
+
+# bg_done COUNT: prints "rc COUNT [CMD left]" for the run of bg_run, kills
+# what is left of its CMD, and shows its first errors when it failed.
+bg_done() {
+	echo "$bg_rc $1" "$([ -n "$bg_cmd" ] && kill -0 "$bg_cmd" 2>/dev/null && echo "CMD left")"
+	[ -n "$bg_cmd" ] && kill -KILL "$bg_cmd" 2>/dev/null
+	[ "$bg_rc" = 0 ] || head -3 "$OUT/cmd.err"
+}
+
 # --- live-kernel helpers -------------------------------------------------
 TRACEFS=
 # need_tracefs: finds (or as root mounts) tracefs; otherwise skips the

@@ -145,6 +145,11 @@ expect_match "no type anywhere: the symbol's size as the hint" "$errout" \
 	"'dt_counter' has no type here: give one, as in 'dt_counter:s32' \(its symbol is 4 bytes\)"
 
 # Refused before, exact now: at -O2 none of these may be refused.
+for v in gcc-O2 clang-O2; do
+	# one event for the inlined copies, each reading q from its own register
+	run "$UPROBE" add -n -g "$G" -e sq "$D/$v:sq" q
+	expect_eq "$v: -e sq q: the inlined copies, one event" "$rc" 0
+done
 run "$UPROBE" add -n -g "$G" "$D/gcc-O2:viaptr" 'r->id' 'r->big'
 expect_match "gcc -O2: a pointer to a static, known at build time" "$out" \
 	"id=@\+0x[0-9a-f]+:s32 big=@\+0x[0-9a-f]+:s64"

@@ -57,21 +57,8 @@ expect_eq "--count: nothing left" "$(left "$p")" ""
 # bpftrace's -c). With CMD ignoring SIGTERM, SIGINT during the wait (or 3 s)
 # ends it. "$@": what to run; $EV: the events; prints "rc events [CMD left]"; $p: the stream
 ends_cmd() {
-	local i cmd rc
-	"$@" >"$OUT/cmd.txt" 2>"$OUT/cmd.err" &
-	p=$!
-	for i in $(seq 150); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$p" 2>/dev/null && { echo "still running after 15 s"; kill -KILL "$p"; }
-	wait "$p"
-	rc=$?
-	cmd=$(sed -n 's/^pid //p' "$OUT/cmd.txt")
-	echo "$rc $(grep -c " $EV " "$OUT/cmd.txt")" \
-		"$([ -n "$cmd" ] && kill -0 "$cmd" 2>/dev/null && echo "CMD left")"
-	[ -n "$cmd" ] && kill -KILL "$cmd" 2>/dev/null
-	[ "$rc" = 0 ] || head -3 "$OUT/cmd.err"
+	bg_run "$@"
+	bg_done "$(grep -c " $EV " "$OUT/cmd.txt")"
 }
 EV=$G/s
 LOOP=("$FIX" loop 987654 20)

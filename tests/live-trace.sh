@@ -106,22 +106,8 @@ expect_eq "--count: nothing left" "$(left "$p")" ""
 # which would call probe_s() for hours, is sent SIGTERM; exit 0. Prints
 # "rc events [CMD left]"; $p: the trace.
 ends_cmd() {
-	local i cmd rc
-	"$UPROBE" trace "$@" "$FIX:probe_s d=%cx:s64" -- "$FIX" loop 987654 20 \
-		>"$OUT/cmd.txt" 2>"$OUT/cmd.err" &
-	p=$!
-	for i in $(seq 150); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$p" 2>/dev/null && { echo "still running after 15 s"; kill -KILL "$p"; }
-	wait "$p"
-	rc=$?
-	cmd=$(sed -n 's/^pid //p' "$OUT/cmd.txt")
-	echo "$rc $(grep -c " uprobe_trace_$p/probe_s " "$OUT/cmd.txt")" \
-		"$([ -n "$cmd" ] && kill -0 "$cmd" 2>/dev/null && echo "CMD left")"
-	[ -n "$cmd" ] && kill -KILL "$cmd" 2>/dev/null
-	[ "$rc" = 0 ] || head -3 "$OUT/cmd.err"
+	bg_run "$UPROBE" trace "$@" "$FIX:probe_s d=%cx:s64" -- "$FIX" loop 987654 20
+	bg_done "$(grep -c " uprobe_trace_$p/probe_s " "$OUT/cmd.txt")"
 }
 ends_cmd --count 5 >"$OUT/cmd.res"
 TRACES="$TRACES $p"
