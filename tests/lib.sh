@@ -141,6 +141,10 @@ cleanup_groups() {
 			done
 			echo "-:$g/$ev" >> "$TRACEFS/uprobe_events" 2>/dev/null
 		done
+		# instances a test made for its group (GROUP_*), also when it failed
+		for d in "$TRACEFS"/instances/"${g}"_*; do
+			[ -d "$d" ] && rmdir "$d" 2>/dev/null
+		done
 	done
 }
 # hits GROUP EVENT: the event's count. uprobe_profile names no group, but
