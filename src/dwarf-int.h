@@ -20,6 +20,7 @@
 #include <stdarg.h>
 
 #include "resolve-dwarf.h"
+#include "util.h"
 
 struct dw_load {
 	uint64_t vaddr, memsz, offset;
@@ -31,14 +32,9 @@ struct dw_sym {
 	uint64_t size;
 };
 
-/* DIE offset -> qualified C++ scope ("ns::Klass"), per CU on demand; a CU
- * walked is a key too, its offset with DW_SCOPES_DONE set. */
-struct dw_scopes {
-	uint64_t *keys;
-	char **vals;
-	size_t cap, len;
-};
-
+/* The scopes table (struct resolve_dwarf.scopes) maps a DIE offset to its
+ * qualified C++ scope ("ns::Klass"), per CU on demand; a CU walked is a key
+ * too, its offset with DW_SCOPES_DONE set. */
 #define DW_SCOPES_DONE (1ull << 63)
 
 /* A symbol as dwfl_module_addrname() weighs it, sorted by address. */
@@ -77,7 +73,7 @@ struct resolve_dwarf {
 	size_t nasyms;
 	int first_global;
 	int asyms_read;		/* 0 not yet, 1 read, -1 use libdwfl */
-	struct dw_scopes scopes;
+	struct u64map scopes;	/* DIE offset -> "ns::Klass" (util.h) */
 	struct dw_curange *curanges;
 	size_t ncuranges;
 	bool curanges_read;

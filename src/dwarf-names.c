@@ -13,6 +13,7 @@
 #include <dwarf.h>
 
 #include "dwarf-int.h"
+#include "util.h"
 
 bool dw_is_cxx(Dwarf_Die *die)
 {
@@ -53,67 +54,19 @@ Dwarf_Off dw_origin_off(Dwarf_Die *die)
 
 /* --- C++ scopes ---------------------------------------------------------- */
 
-static size_t hash_off(uint64_t k, size_t cap)
+static int scopes_put(struct u64map *s, uint64_t key, const char *val)
 {
-	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 17) & (cap - 1);
+	char *v = strdup(val);
+	int ret = v ? u64map_put(s, key, v) : -ENOMEM;
+
+	if (ret)
+		free(v);
+	return ret == -EEXIST ? 0 : ret;
 }
 
-static int scopes_grow(struct dw_scopes *s)
+static const char *scopes_get(struct u64map *s, uint64_t key)
 {
-	struct dw_scopes n = { 0 };
-	size_t i, j;
-
-	n.cap = s->cap ? s->cap * 2 : 1024;
-	n.keys = calloc(n.cap, sizeof(*n.keys));
-	n.vals = calloc(n.cap, sizeof(*n.vals));
-	if (!n.keys || !n.vals) {
-		free(n.keys);
-		free(n.vals);
-		return -ENOMEM;
-	}
-	for (i = 0; i < s->cap; i++) {
-		if (!s->vals[i])
-			continue;
-		for (j = hash_off(s->keys[i], n.cap); n.vals[j]; j = (j + 1) & (n.cap - 1))
-			;
-		n.keys[j] = s->keys[i];
-		n.vals[j] = s->vals[i];
-	}
-	free(s->keys);
-	free(s->vals);
-	s->keys = n.keys;
-	s->vals = n.vals;
-	s->cap = n.cap;
-	return 0;
-}
-
-static int scopes_put(struct dw_scopes *s, uint64_t key, const char *val)
-{
-	size_t i;
-
-	if ((s->len + 1) * 2 > s->cap && scopes_grow(s))
-		return -ENOMEM;
-	for (i = hash_off(key, s->cap); s->vals[i]; i = (i + 1) & (s->cap - 1))
-		if (s->keys[i] == key)
-			return 0;
-	s->vals[i] = strdup(val);
-	if (!s->vals[i])
-		return -ENOMEM;
-	s->keys[i] = key;
-	s->len++;
-	return 0;
-}
-
-static const char *scopes_get(struct dw_scopes *s, uint64_t key)
-{
-	size_t i;
-
-	if (!s->cap)
-		return NULL;
-	for (i = hash_off(key, s->cap); s->vals[i]; i = (i + 1) & (s->cap - 1))
-		if (s->keys[i] == key)
-			return s->vals[i];
-	return NULL;
+	return u64map_get(s, key);
 }
 
 bool dw_is_scope_tag(int tag)
@@ -123,7 +76,7 @@ bool dw_is_scope_tag(int tag)
 }
 
 /* Records the enclosing scope of every DIE below @parent, named @prefix. */
-static int scopes_walk(struct dw_scopes *s, Dwarf_Die *parent, const char *prefix, int depth)
+static int scopes_walk(struct u64map *s, Dwarf_Die *parent, const char *prefix, int depth)
 {
 	Dwarf_Die c;
 	int ret = 0;
@@ -155,7 +108,7 @@ static int scopes_walk(struct dw_scopes *s, Dwarf_Die *parent, const char *prefi
 
 static const char *scope_of(struct resolve_dwarf *d, Dwarf_Die *die)
 {
-	struct dw_scopes *s = &d->scopes;
+	struct u64map *s = &d->scopes;
 	Dwarf_Die cu;
 	Dwarf_Off cuoff;
 

@@ -203,10 +203,7 @@ void resolve_dwarf_close(struct resolve_dwarf *d)
 	for (i = 0; i < d->nsyms; i++)
 		free(d->syms[i].name);
 	free(d->syms);
-	for (i = 0; i < d->scopes.cap; i++)
-		free(d->scopes.vals ? d->scopes.vals[i] : NULL);
-	free(d->scopes.keys);
-	free(d->scopes.vals);
+	u64map_free(&d->scopes, free);
 	free(d->asyms);
 	free(d->loads);
 	free(d->curanges);

@@ -12,6 +12,7 @@
 
 #include "resolve.h"
 #include "stream-int.h"
+#include "util.h"
 
 #define NBUCKETS 65	/* 0, then [2^(b-1), 2^b) for b = 1..64 */
 
@@ -22,10 +23,8 @@ struct lat_func {
 	uint64_t count, sum, min, max;
 };
 
-/* (tid, function) -> entry times not yet returned from */
-struct lat_slot {
-	int tid;	/* 0: empty */
-	int fn;
+/* The entry times of one thread in one function not yet returned from. */
+struct lat_stack {
 	uint64_t *ts;
 	uint32_t n, cap;
 };
@@ -33,23 +32,20 @@ struct lat_slot {
 struct latency {
 	struct lat_func *fn;
 	size_t nfn;
-	struct lat_slot *slot;
-	size_t nslot, used;	/* nslot: a power of two */
+	struct u64map stacks;	/* (tid << 32 | function) -> struct lat_stack */
 };
 
 struct latency *lat_new(void)
 {
-	struct latency *l = calloc(1, sizeof(*l));
+	return calloc(1, sizeof(struct latency));
+}
 
-	if (!l)
-		return NULL;
-	l->nslot = 1024;
-	l->slot = calloc(l->nslot, sizeof(*l->slot));
-	if (!l->slot) {
-		free(l);
-		return NULL;
-	}
-	return l;
+static void stack_free(void *p)
+{
+	struct lat_stack *st = p;
+
+	free(st->ts);
+	free(st);
 }
 
 void lat_free(struct latency *l)
@@ -60,10 +56,8 @@ void lat_free(struct latency *l)
 		return;
 	for (i = 0; i < l->nfn; i++)
 		free(l->fn[i].label);
-	for (i = 0; i < l->nslot; i++)
-		free(l->slot[i].ts);
+	u64map_free(&l->stacks, stack_free);
 	free(l->fn);
-	free(l->slot);
 	free(l);
 }
 
@@ -134,30 +128,20 @@ void lat_finalize(struct latency *l, struct eplan *plans, size_t n)
 	}
 }
 
-static struct lat_slot *find_slot(struct lat_slot *tab, size_t nslot, int tid, int fn)
+/* The stack of @tid in function @fn; created when @create. */
+static struct lat_stack *stack_of(struct latency *l, int tid, int fn, bool create)
 {
-	size_t h = ((unsigned int)tid * 2654435761u ^ (unsigned int)fn * 40503u) &
-		   (nslot - 1);
+	uint64_t key = (uint64_t)(uint32_t)tid << 32 | (uint32_t)fn;
+	struct lat_stack *st = u64map_get(&l->stacks, key);
 
-	while (tab[h].tid && (tab[h].tid != tid || tab[h].fn != fn))
-		h = (h + 1) & (nslot - 1);
-	return &tab[h];
-}
-
-static int grow(struct latency *l)
-{
-	size_t n = l->nslot * 2, i;
-	struct lat_slot *t = calloc(n, sizeof(*t));
-
-	if (!t)
-		return -ENOMEM;
-	for (i = 0; i < l->nslot; i++)
-		if (l->slot[i].tid)
-			*find_slot(t, n, l->slot[i].tid, l->slot[i].fn) = l->slot[i];
-	free(l->slot);
-	l->slot = t;
-	l->nslot = n;
-	return 0;
+	if (st || !create)
+		return st;
+	st = calloc(1, sizeof(*st));
+	if (st && u64map_put(&l->stacks, key, st)) {
+		free(st);
+		st = NULL;
+	}
+	return st;
 }
 
 static int bucket(uint64_t v)
@@ -168,16 +152,13 @@ static int bucket(uint64_t v)
 int64_t lat_event(struct latency *l, int fn, bool ret, int tid, uint64_t ts)
 {
 	struct lat_func *f = &l->fn[fn];
-	struct lat_slot *sl;
+	struct lat_stack *sl = stack_of(l, tid, fn, !ret);
 	uint64_t d;
 
-	if (tid == 0)
-		tid = -1;	/* 0 marks an empty slot */
-	if (!ret && l->used * 2 >= l->nslot && grow(l))
-		return -1;
-	sl = find_slot(l->slot, l->nslot, tid, fn);
+	if (!sl)
+		return -1;	/* a return entered before we started, or no memory */
 	if (ret) {
-		if (!sl->tid || !sl->n)
+		if (!sl->n)
 			return -1;	/* entered before we started */
 		d = ts >= sl->ts[sl->n - 1] ? ts - sl->ts[--sl->n] : (sl->n--, 0);
 		f->hist[bucket(d)]++;
@@ -188,11 +169,6 @@ int64_t lat_event(struct latency *l, int fn, bool ret, int tid, uint64_t ts)
 		if (d > f->max)
 			f->max = d;
 		return (int64_t)d;
-	}
-	if (!sl->tid) {
-		sl->tid = tid;
-		sl->fn = fn;
-		l->used++;
 	}
 	if (sl->n == sl->cap) {
 		uint32_t cap = sl->cap ? sl->cap * 2 : 4;

@@ -2,6 +2,7 @@
 /* One of each small helper; see util.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,4 +54,78 @@ out_err:
 	free(buf);
 	errno = err;
 	return NULL;
+}
+
+static size_t u64_slot(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 17) & (cap - 1);
+}
+
+/* Where @key is in @keys/@vals (of @cap, a power of two), or the free slot
+ * where it goes. */
+static size_t u64_find(uint64_t *keys, void **vals, size_t cap, uint64_t key)
+{
+	size_t i;
+
+	for (i = u64_slot(key, cap); vals[i] && keys[i] != key; i = (i + 1) & (cap - 1))
+		;
+	return i;
+}
+
+static int u64_grow(struct u64map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i, j;
+	uint64_t *keys = calloc(cap, sizeof(*keys));
+	void **vals = calloc(cap, sizeof(*vals));
+
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	for (i = 0; i < m->cap; i++) {
+		if (!m->vals[i])
+			continue;
+		j = u64_find(keys, vals, cap, m->keys[i]);
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = cap;
+	return 0;
+}
+
+void *u64map_get(const struct u64map *m, uint64_t key)
+{
+	return m->cap ? m->vals[u64_find(m->keys, m->vals, m->cap, key)] : NULL;
+}
+
+int u64map_put(struct u64map *m, uint64_t key, void *val)
+{
+	size_t i;
+
+	if ((m->len + 1) * 2 > m->cap && u64_grow(m))
+		return -ENOMEM;
+	i = u64_find(m->keys, m->vals, m->cap, key);
+	if (m->vals[i])
+		return -EEXIST;
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->len++;
+	return 0;
+}
+
+void u64map_free(struct u64map *m, void (*free_val)(void *))
+{
+	size_t i;
+
+	for (i = 0; free_val && i < m->cap; i++)
+		if (m->vals[i])
+			free_val(m->vals[i]);
+	free(m->keys);
+	free(m->vals);
+	*m = (struct u64map){ 0 };
 }

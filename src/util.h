@@ -24,4 +24,28 @@ uint64_t util_now_ns(void);
  */
 char *util_read_file(const char *path, size_t *len);
 
+/*
+ * The one hash table for u64 keys: open addressing, linear probing, grown
+ * at half full. Values are non-NULL pointers the caller owns. A zeroed
+ * struct is an empty map.
+ */
+struct u64map {
+	uint64_t *keys;
+	void **vals;
+	size_t cap, len;
+};
+
+/** u64map_get() - the value of @key, or NULL. */
+void *u64map_get(const struct u64map *m, uint64_t key);
+
+/**
+ * u64map_put() - @val (not NULL) for @key.
+ * Return: 0, -EEXIST (@key has a value already: kept, @val not taken), or
+ * -ENOMEM.
+ */
+int u64map_put(struct u64map *m, uint64_t key, void *val);
+
+/** u64map_free() - free the table, each value with @free_val (NULL: not). */
+void u64map_free(struct u64map *m, void (*free_val)(void *));
+
 #endif

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of the shared helpers: the u64 map, the whole-file reader,
+ * the x86-64 register table. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../src/util.h"
+#include "x86-regs.h"
+
+static int freed;
+
+static void count_free(void *p)
+{
+	freed++;
+	free(p);
+}
+
+/* Keys that collide in the low bits, past several growths, and key 0. */
+static void test_u64map(void **state)
+{
+	struct u64map m = { 0 };
+	uint64_t k;
+	int *v;
+
+	assert_null(u64map_get(&m, 7));
+	for (k = 0; k < 5000; k++) {
+		v = malloc(sizeof(*v));
+		assert_non_null(v);
+		*v = (int)k;
+		assert_int_equal(u64map_put(&m, k << 20, v), 0);
+	}
+	assert_int_equal(m.len, 5000);
+	for (k = 0; k < 5000; k++) {
+		v = u64map_get(&m, k << 20);
+		assert_non_null(v);
+		assert_int_equal(*v, (int)k);
+	}
+	assert_null(u64map_get(&m, 1));
+	v = malloc(sizeof(*v));
+	assert_int_equal(u64map_put(&m, 3 << 20, v), -EEXIST);
+	free(v);
+	assert_int_equal(*(int *)u64map_get(&m, 3 << 20), 3);
+	freed = 0;
+	u64map_free(&m, count_free);
+	assert_int_equal(freed, 5000);
+	assert_null(u64map_get(&m, 0));
+}
+
+static void test_read_file(void **state)
+{
+	size_t len = 0;
+	char *s = util_read_file("/proc/self/status", &len);
+
+	assert_non_null(s);
+	assert_true(len > 0 && strlen(s) == len);
+	assert_non_null(strstr(s, "Name:"));
+	free(s);
+	errno = 0;
+	assert_null(util_read_file("/nonexistent/file", NULL));
+	assert_int_equal(errno, ENOENT);
+}
+
+static void test_x86_regs(void **state)
+{
+	const char *k;
+	unsigned int w;
+
+	assert_true(x86_reg_known("di", 2));
+	assert_true(x86_reg_known("orig_ax", 7));
+	assert_false(x86_reg_known("rdi", 3));
+	assert_string_equal(x86_reg_dwarf(5), "di");
+	assert_string_equal(x86_reg_dwarf(7), "sp");
+	assert_null(x86_reg_dwarf(16));
+	assert_true(x86_reg_asm("r15d", 4, &k, &w));
+	assert_string_equal(k, "r15");
+	assert_int_equal(w, 4);
+	assert_true(x86_reg_asm("al", 2, &k, &w));
+	assert_string_equal(k, "ax");
+	assert_int_equal(w, 1);
+	assert_false(x86_reg_asm("ah", 2, &k, &w));
+	assert_false(x86_reg_asm("xmm0", 4, &k, &w));
+	assert_string_equal(x86_arg_regs[3], "cx");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_u64map),
+		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_x86_regs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
