@@ -2,8 +2,8 @@
 /*
  * The few helpers every part of uprobe needs, one of each: an array's
  * length, the monotonic clock, a whole small file, a hash table for u64
- * keys. No module state, no
- * printing; safe for the resolver and the grammar to use.
+ * keys. No module state, no printing; safe for the resolver and the
+ * grammar to use.
  */
 #ifndef UPROBE_UTIL_H
 #define UPROBE_UTIL_H
