@@ -16,24 +16,14 @@ BUILD=${BUILD:-build}
 RUNS=${RUNS:-200}
 DRIVER=$BUILD/bench/insn-bench
 REPORT=bench/REPORT.md
+. bench/common.bash	# write_section
 LIBDIR=/usr/lib/x86_64-linux-gnu
 LIBC=/lib/x86_64-linux-gnu/libc.so.6
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 # Capstone and Zydis from Debian, installed when missing (as root).
-for pkg in libcapstone-dev libzydis-dev; do
-	dpkg -s "$pkg" >/dev/null 2>&1 && continue
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		echo "insn.sh: installing $pkg" >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg" >/dev/null 2>&1 || true
-	fi
-done
-if ! pkg-config --exists capstone || [ ! -e /usr/include/Zydis/Zydis.h ]; then
-	echo "insn.sh: no Capstone or Zydis to compare with" \
-		"(apt-get install -y libcapstone-dev libzydis-dev): skipped" >&2
-	exit 0
-fi
+need_deb libcapstone-dev && need_deb libzydis-dev || exit 0
 make --no-print-directory -s all
 mkdir -p "$BUILD/bench"
 # the resolver is several files now: link every module (not the CLI's files)
@@ -42,6 +32,7 @@ MODS=$(ls "$BUILD"/*.o | grep -Ev '/(main|output[^/]*|cmd-[^/]*|add-[^/]*)\.o$')
 cc -std=gnu11 -D_GNU_SOURCE -O2 -Iinclude -o "$DRIVER" bench/insn-bench.c $MODS \
 	$(pkg-config --libs libelf libdw libtracefs libtraceevent capstone) -lZydis
 
+ls $LIBDIR/libLLVM-*.so* >/dev/null 2>&1 || need_deb libllvm15 || true
 LLVM=$(ls -S $LIBDIR/libLLVM-*.so* 2>/dev/null | head -1 || true)
 if [ -z "$LLVM" ]; then
 	echo "insn.sh: no libLLVM: apt-get install -y libllvm15 (or libllvm14)" >&2
@@ -191,13 +182,4 @@ api() {
 	echo "Zydis ${startup[zydis]}."
 } >"$TMP/section"
 
-# Replace our section of the report, keep everyone else's.
-[ -s "$REPORT" ] || printf '# Benchmarks\n\nFigures from the scripts in bench/ (`make bench`).\n' >"$REPORT"
-awk -v f="$TMP/section" '
-	/^## / { skip = ($0 == "## Instruction decoder") }
-	/^## Instruction decoder$/ { while ((getline l < f) > 0) print l; print ""; done = 1; next }
-	!skip { print }
-	END { if (!done) { print ""; while ((getline l < f) > 0) print l } }' "$REPORT" |
-	cat -s >"$TMP/report"
-cp "$TMP/report" "$REPORT"
-echo "written: $REPORT (section \"Instruction decoder\")"
+write_section "Instruction decoder" "$TMP/section"

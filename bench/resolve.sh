@@ -144,13 +144,4 @@ nsym() {	# FILE SECTION: its number of 24-byte entries
 	fi
 } >"$TMP/section"
 
-# Replace our section of the report, keep everyone else's.
-[ -s "$REPORT" ] || printf '# Benchmarks\n\nFigures from the scripts in bench/ (`make bench`).\n' >"$REPORT"
-awk -v f="$TMP/section" '
-	/^## / { skip = ($0 == "## Resolver speed") }
-	/^## Resolver speed$/ { while ((getline l < f) > 0) print l; print ""; done = 1; next }
-	!skip { print }
-	END { if (!done) { print ""; while ((getline l < f) > 0) print l } }' "$REPORT" |
-	cat -s >"$TMP/report"
-cp "$TMP/report" "$REPORT"
-echo "written: $REPORT (section \"Resolver speed\")"
+write_section "Resolver speed" "$TMP/section"
