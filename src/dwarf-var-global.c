@@ -121,33 +121,6 @@ static void lib_type(const struct at *at, const char *name, struct dv *v)
 		v->typed = dv_type_of(&var, &v->type);
 }
 
-/* The index in .dynsym @scn of undefined symbol @name, or 0. */
-static size_t undef_sym(Elf *elf, Elf_Scn *scn, const char *name, size_t strndx)
-{
-	Elf_Data *data = elf_getdata(scn, NULL);
-	GElf_Sym sym;
-	const char *n;
-	size_t i;
-
-	for (i = 1; data && gelf_getsym(data, (int)i, &sym); i++) {
-		n = elf_strptr(elf, strndx, sym.st_name);
-		if (sym.st_shndx == SHN_UNDEF && n && strcmp(n, name) == 0)
-			return i;
-	}
-	return 0;
-}
-
-/* The GOT slot the file reads imported variable @name through. */
-static int import_slot(Elf *elf, const char *name, uint64_t *slot)
-{
-	Elf_Scn *dynsym = resolve_elf_dynsym(elf);
-	GElf_Shdr sh;
-
-	if (!dynsym || !gelf_getshdr(dynsym, &sh))
-		return -ENOENT;
-	return resolve_elf_glob_dat(elf, dynsym, undef_sym(elf, dynsym, name, sh.sh_link), slot);
-}
-
 int dv_extern(const struct at *at, const char *name, struct dv *v)
 {
 	uint64_t vaddr, size = 0;
@@ -159,7 +132,7 @@ int dv_extern(const struct at *at, const char *name, struct dv *v)
 		return dv_global_at(at, vaddr, v);
 	}
 	/* not copied into this file: read where its GOT slot points */
-	if (import_slot(at->d->elf, name, &vaddr))
+	if (resolve_elf_import_slot(at->d->elf, name, &vaddr))
 		return -ENOENT;
 	if (!v->typed)
 		lib_type(at, name, v);

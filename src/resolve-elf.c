@@ -419,8 +419,28 @@ static bool is_library(Elf *elf)
 	return true;
 }
 
-/* The .dynsym index of the exported data object at @vaddr, or 0. */
-static size_t exported_object(Elf_Scn *dynsym, uint64_t vaddr)
+/* What a .dynsym entry is looked for by: an address or a name. */
+struct dynsym_want {
+	uint64_t vaddr;		/* exported data object here, when @name is NULL */
+	const char *name;	/* else an undefined symbol of this name */
+};
+
+static bool dynsym_match(Elf *elf, size_t strndx, const GElf_Sym *s,
+			 const struct dynsym_want *w)
+{
+	const char *n;
+
+	if (w->name) {
+		n = s->st_shndx == SHN_UNDEF ? elf_strptr(elf, strndx, s->st_name) : NULL;
+		return n && strcmp(n, w->name) == 0;
+	}
+	return s->st_value == w->vaddr && s->st_shndx != SHN_UNDEF &&
+	       GELF_ST_TYPE(s->st_info) == STT_OBJECT && GELF_ST_BIND(s->st_info) == STB_GLOBAL &&
+	       GELF_ST_VISIBILITY(s->st_other) == STV_DEFAULT;
+}
+
+/* The .dynsym index of what @w wants, or 0. */
+static size_t dynsym_index(Elf *elf, Elf_Scn *dynsym, const struct dynsym_want *w)
 {
 	Elf_Data *d = elf_getdata(dynsym, NULL);
 	GElf_Shdr sh;
@@ -431,10 +451,7 @@ static size_t exported_object(Elf_Scn *dynsym, uint64_t vaddr)
 		return 0;
 	n = sh.sh_size / sh.sh_entsize;
 	for (i = 1; i < n; i++)
-		if (gelf_getsym(d, i, &s) && s.st_value == vaddr && s.st_shndx != SHN_UNDEF &&
-		    GELF_ST_TYPE(s.st_info) == STT_OBJECT &&
-		    GELF_ST_BIND(s.st_info) == STB_GLOBAL &&
-		    GELF_ST_VISIBILITY(s.st_other) == STV_DEFAULT)
+		if (gelf_getsym(d, i, &s) && dynsym_match(elf, sh.sh_link, &s, w))
 			return i;
 	return 0;
 }
@@ -459,7 +476,7 @@ static bool glob_dat(Elf_Scn *rela, size_t sym, uint64_t *slot)
 	return false;
 }
 
-Elf_Scn *resolve_elf_dynsym(Elf *elf)
+static Elf_Scn *find_dynsym(Elf *elf)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -470,9 +487,11 @@ Elf_Scn *resolve_elf_dynsym(Elf *elf)
 	return NULL;
 }
 
-int resolve_elf_glob_dat(Elf *elf, Elf_Scn *dynsym, size_t sym, uint64_t *slot)
+/* The GOT slot of the .dynsym entry @w wants: 0, or -ENOENT. */
+static int slot_of(Elf *elf, const struct dynsym_want *w, uint64_t *slot)
 {
-	Elf_Scn *scn = NULL;
+	Elf_Scn *dynsym = find_dynsym(elf), *scn = NULL;
+	size_t sym = dynsym ? dynsym_index(elf, dynsym, w) : 0;
 	GElf_Shdr sh;
 
 	while (sym && (scn = elf_nextscn(elf, scn)))
@@ -484,12 +503,16 @@ int resolve_elf_glob_dat(Elf *elf, Elf_Scn *dynsym, size_t sym, uint64_t *slot)
 
 int resolve_elf_got_slot(Elf *elf, uint64_t vaddr, uint64_t *slot)
 {
-	Elf_Scn *dynsym;
+	struct dynsym_want w = { .vaddr = vaddr };
 
 	if (!elf || !is_library(elf))
 		return -ENOENT;
-	dynsym = resolve_elf_dynsym(elf);
-	if (!dynsym)
-		return -ENOENT;
-	return resolve_elf_glob_dat(elf, dynsym, exported_object(dynsym, vaddr), slot);
+	return slot_of(elf, &w, slot);
+}
+
+int resolve_elf_import_slot(Elf *elf, const char *name, uint64_t *slot)
+{
+	struct dynsym_want w = { .name = name };
+
+	return elf ? slot_of(elf, &w, slot) : -ENOENT;
 }

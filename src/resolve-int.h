@@ -132,12 +132,11 @@ int resolve_elf_each_func(struct resolve_elf *e,
  * -ENOENT for an executable, a hidden or local object, or no such slot.
  * On any Elf, so that the DWARF side can ask too.
  */
-/* The .dynsym section of @elf, or NULL. */
-Elf_Scn *resolve_elf_dynsym(Elf *elf);
-/* The GOT slot (r_offset of its R_X86_64_GLOB_DAT) of .dynsym entry @sym:
- * 0, or -ENOENT. */
-int resolve_elf_glob_dat(Elf *elf, Elf_Scn *dynsym, size_t sym, uint64_t *slot);
 int resolve_elf_got_slot(Elf *elf, uint64_t vaddr, uint64_t *slot);
+
+/* The GOT slot through which @elf reads the variable @name it imports
+ * (undefined in .dynsym, an R_X86_64_GLOB_DAT): 0, or -ENOENT. */
+int resolve_elf_import_slot(Elf *elf, const char *name, uint64_t *slot);
 
 /* The NT_GNU_BUILD_ID note as hex into @hex; false if there is none. */
 bool resolve_elf_build_id(struct resolve_elf *e, char *hex, size_t size);
