@@ -166,24 +166,10 @@ int dw_find_debuginfo(Dwfl_Module *mod, void **user, const char *modname, GElf_A
 	return fd;
 }
 
-/* The GNU build-id note in @data, if any. */
-static void note_build_id(Elf_Data *data, const unsigned char **id, size_t *len)
-{
-	size_t off = 0, noff, doff;
-	GElf_Nhdr nh;
-
-	while (data && (off = gelf_getnote(data, off, &nh, &noff, &doff)) > 0)
-		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
-		    !memcmp((char *)data->d_buf + noff, "GNU", 4)) {
-			*id = (const unsigned char *)data->d_buf + doff;
-			*len = nh.n_descsz;
-		}
-}
-
-static bool build_id_exists(const unsigned char *id, size_t n)
+static bool build_id_exists(const unsigned char *id, ssize_t n)
 {
 	char buf[PATH_MAX];
-	size_t i;
+	ssize_t i;
 	int len;
 
 	if (n < 2 || n > 64)
@@ -197,15 +183,15 @@ static bool build_id_exists(const unsigned char *id, size_t n)
 
 /*
  * @elf has its DWARF in itself, or a debug file by build-id or .gnu_debuglink.
- * Plain libelf (the file's section headers and notes): calling into libdw
- * would fault in its pages too.
+ * libelf and libdwelf's build-id reader only: opening it with libdw would
+ * fault in its pages too.
  */
 static bool debug_somewhere(Elf *elf, const char *path)
 {
-	const unsigned char *id = NULL;
+	const void *id = NULL;
 	const char *link = NULL;
 	Elf_Scn *scn = NULL;
-	size_t shstr, idlen = 0;
+	size_t shstr;
 	bool found;
 	char *canon;
 
@@ -221,13 +207,11 @@ static bool debug_somewhere(Elf *elf, const char *path)
 			continue;
 		if (!strcmp(name, ".debug_info") || !strcmp(name, ".zdebug_info"))
 			return true;
-		if (sh.sh_type == SHT_NOTE && !id)
-			note_build_id(elf_getdata(scn, NULL), &id, &idlen);
 		data = strcmp(name, ".gnu_debuglink") ? NULL : elf_getdata(scn, NULL);
 		if (data && data->d_size > 4 && memchr(data->d_buf, 0, data->d_size))
 			link = data->d_buf;
 	}
-	if (build_id_exists(id, idlen))
+	if (build_id_exists(id, dwelf_elf_gnu_build_id(elf, &id)))
 		return true;
 	found = link_exists(path, link);
 	canon = found ? NULL : realpath(path, NULL);
