@@ -29,6 +29,10 @@
 #define PROBE_MAX_LINE		4094	/* one write, without its newline */
 #define PROBE_DEFAULT_GROUP	"uprobes"
 
+struct probe;
+/** probe_group() - the group @p is in: its own, else PROBE_DEFAULT_GROUP. */
+const char *probe_group(const struct probe *p);
+
 enum probe_kind {
 	PROBE_ENTRY,	/* 'p' */
 	PROBE_RETURN,	/* 'r' */

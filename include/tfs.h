@@ -178,8 +178,6 @@ bool tfs_match(const char *pattern, const char *def_group,
  */
 int tfs_error_last(char **msg, char **cmd, int *caret);
 
-/** tfs_group() - the group @p is in: its own, else PROBE_DEFAULT_GROUP. */
-const char *tfs_group(const struct probe *p);
 
 /* A private instance, instances/uprobe-<pid>. */
 struct tfs_instance;

@@ -120,7 +120,7 @@ static int select_quiet(const struct profile_args *a, const struct tfs_event *ev
 		const struct probe *p = ev[k].probe;
 
 		for (j = 0, hit = !a->npat; j < a->npat && !hit; j++)
-			hit = tfs_match(a->pat[j], PROBE_DEFAULT_GROUP, tfs_group(p),
+			hit = tfs_match(a->pat[j], PROBE_DEFAULT_GROUP, probe_group(p),
 					p->event);
 		if (hit)
 			(*sel)[(*nsel)++] = k;
@@ -147,7 +147,7 @@ static void snap_free(struct snap *s)
 
 static bool same_event(const struct probe *a, const struct probe *b)
 {
-	return !strcmp(tfs_group(a), tfs_group(b)) && !strcmp(a->event, b->event);
+	return !strcmp(probe_group(a), probe_group(b)) && !strcmp(a->event, b->event);
 }
 
 /* uprobe_profile has a line per probe: an event's hits are their sum. */
@@ -183,7 +183,7 @@ static void fill_rows(struct snap *s, const size_t *sel, size_t nsel,
 		struct stream_prof_row *r = &s->rows[i];
 		unsigned long before;
 
-		snprintf(nv[i].name, sizeof(nv[i].name), "%s/%s", tfs_group(r->probe),
+		snprintf(nv[i].name, sizeof(nv[i].name), "%s/%s", probe_group(r->probe),
 			 r->probe->event);
 		nv[i].hits = r->hits;
 		if (find_prev(pv, npv, nv[i].name, &before) && r->hits >= before)

@@ -297,7 +297,7 @@ static void warn_unpaired(struct stream *s)
 
 	while ((p = stream_unpaired(s, &pos)))
 		warn("--latency: %s/%s has no %s probe at %s:0x%" PRIx64 " among the "
-		     "events streamed: no durations for it", tfs_group(p), p->event,
+		     "events streamed: no durations for it", probe_group(p), p->event,
 		     p->kind == PROBE_RETURN ? "entry" : "return", p->path, p->offset);
 }
 

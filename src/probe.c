@@ -273,3 +273,8 @@ int probe_event_name(const char *symbol, bool ret, char *buf, size_t len)
 	buf[o + suffix] = '\0';
 	return 0;
 }
+
+const char *probe_group(const struct probe *p)
+{
+	return p->group ? p->group : PROBE_DEFAULT_GROUP;
+}

@@ -17,13 +17,13 @@ const char *stream_gone(struct stream *s, size_t *left)
 	for (i = 0; i < s->nprobes; i++) {
 		const struct probe *p = s->probes[i];
 
-		if (!s->gone[i] && tfs_instance_has_event(s->ti, tfs_group(p), p->event))
+		if (!s->gone[i] && tfs_instance_has_event(s->ti, probe_group(p), p->event))
 			continue;
 		(*left)--;
 		if (s->gone[i] || name)
 			continue;
 		s->gone[i] = true;
-		snprintf(s->gone_name, sizeof(s->gone_name), "%s/%s", tfs_group(p), p->event);
+		snprintf(s->gone_name, sizeof(s->gone_name), "%s/%s", probe_group(p), p->event);
 		name = s->gone_name;
 	}
 	return name;

@@ -234,9 +234,9 @@ static void write_fn_text(struct obuf *o, const struct lat_func *f)
 	snprintf(line, sizeof(line),
 		 "\nlatency of %s (%s/%s -> %s/%s) in %s: %" PRIu64 " calls",
 		 f->label ? f->label : "?",
-		 f->entry->group ? f->entry->group : PROBE_DEFAULT_GROUP,
+		 probe_group(f->entry),
 		 f->entry->event,
-		 f->ret->group ? f->ret->group : PROBE_DEFAULT_GROUP,
+		 probe_group(f->ret),
 		 f->ret->event, f->entry->path, f->count);
 	ob_puts(o, line);
 	if (f->count) {
@@ -264,12 +264,10 @@ static void write_fn_json(struct obuf *o, const struct lat_func *f)
 	ob_jstr(o, f->entry->path, strlen(f->entry->path));
 	ob_puts(o, ", \"offset\": ");
 	ob_u64(o, f->entry->offset);
-	snprintf(name, sizeof(name), "%s/%s", f->entry->group ? f->entry->group :
-		 PROBE_DEFAULT_GROUP, f->entry->event);
+	snprintf(name, sizeof(name), "%s/%s", probe_group(f->entry), f->entry->event);
 	ob_puts(o, ", \"entry\": ");
 	ob_jstr(o, name, strlen(name));
-	snprintf(name, sizeof(name), "%s/%s", f->ret->group ? f->ret->group :
-		 PROBE_DEFAULT_GROUP, f->ret->event);
+	snprintf(name, sizeof(name), "%s/%s", probe_group(f->ret), f->ret->event);
 	ob_puts(o, ", \"return\": ");
 	ob_jstr(o, name, strlen(name));
 	ob_puts(o, ", \"count\": ");

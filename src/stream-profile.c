@@ -8,10 +8,6 @@
 
 #include "stream.h"
 
-static const char *grp(const struct probe *p)
-{
-	return p->group ? p->group : PROBE_DEFAULT_GROUP;
-}
 
 static int prof_cmp(const void *a, const void *b, void *by_delta)
 {
@@ -24,7 +20,7 @@ static int prof_cmp(const void *a, const void *b, void *by_delta)
 		return kx < ky ? 1 : -1;
 	if (x->hits != y->hits)
 		return x->hits < y->hits ? 1 : -1;
-	c = strcmp(grp(x->probe), grp(y->probe));
+	c = strcmp(probe_group(x->probe), probe_group(y->probe));
 	return c ? c : strcmp(x->probe->event, y->probe->event);
 }
 
@@ -82,7 +78,7 @@ static void print_json(FILE *f, const struct stream_prof_row *rows, size_t n,
 		const struct probe *p = rows[i].probe;
 
 		fputs(i ? ", {\"group\": " : "{\"group\": ", f);
-		json_name(f, grp(p));
+		json_name(f, probe_group(p));
 		fputs(", \"event\": ", f);
 		json_name(f, p->event);
 		fprintf(f, ", \"type\": \"%c\", \"path\": ", p->kind == PROBE_RETURN ? 'r' : 'p');
@@ -106,7 +102,7 @@ static void print_row(FILE *f, const struct stream_prof_row *r, int w, bool verb
 	char name[2 * PROBE_MAX_EVENT_NAME + 2];
 	size_t k;
 
-	snprintf(name, sizeof(name), "%s/%s", grp(p), p->event);
+	snprintf(name, sizeof(name), "%s/%s", probe_group(p), p->event);
 	if (secs > 0)
 		fprintf(f, "%12.1f ", r->delta / secs);
 	fprintf(f, "%12lu %-*s %-4s %s:0x%" PRIx64, r->hits, w, name,
@@ -127,7 +123,8 @@ static void print_text(FILE *f, const struct stream_prof_row *rows, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int l = (int)(strlen(grp(rows[i].probe)) + strlen(rows[i].probe->event) + 1);
+		const struct probe *p = rows[i].probe;
+		int l = (int)(strlen(probe_group(p)) + strlen(p->event) + 1);
 
 		if (l > w)
 			w = l;

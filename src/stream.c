@@ -119,8 +119,8 @@ int stream_add(struct stream *s, const struct probe *p)
 {
 	const struct probe **t;
 
-	if (!tfs_instance_has_event(s->ti, tfs_group(p), p->event)) {
-		stream_set_errmsg("no event %s/%s", tfs_group(p), p->event);
+	if (!tfs_instance_has_event(s->ti, probe_group(p), p->event)) {
+		stream_set_errmsg("no event %s/%s", probe_group(p), p->event);
 		return -ENOENT;
 	}
 	t = realloc(s->probes, (s->nprobes + 1) * sizeof(*t));
@@ -140,12 +140,12 @@ int stream_filter(struct stream *s, const char *expr)
 	for (i = 0; i < s->nprobes; i++) {
 		const struct probe *p = s->probes[i];
 
-		ret = tfs_instance_filter(s->ti, tfs_group(p), p->event, expr, &why, &pos);
+		ret = tfs_instance_filter(s->ti, probe_group(p), p->event, expr, &why, &pos);
 		if (ret == -EINVAL)
-			stream_set_errmsg("%s/%s: %s", tfs_group(p), p->event,
+			stream_set_errmsg("%s/%s: %s", probe_group(p), p->event,
 					  why ? why : "the kernel refused it");
 		else if (ret)
-			stream_set_errmsg("%s/%s: %s", tfs_group(p), p->event,
+			stream_set_errmsg("%s/%s: %s", probe_group(p), p->event,
 					  strerror(-ret));
 		free(why);
 		if (ret) {
@@ -282,7 +282,7 @@ static int build_plans(struct stream *s)
 	for (i = 0; i < s->nprobes; i++) {
 		const struct probe *p = s->probes[i];
 
-		ret = add_plan(s, tfs_group(p), p->event, p);
+		ret = add_plan(s, probe_group(p), p->event, p);
 		if (ret)
 			return ret;
 	}
@@ -317,9 +317,9 @@ int stream_enable_all(struct stream *s, bool on)
 	for (i = 0; i < s->nprobes; i++) {
 		const struct probe *p = s->probes[i];
 
-		r = tfs_instance_enable(s->ti, tfs_group(p), p->event, on);
+		r = tfs_instance_enable(s->ti, probe_group(p), p->event, on);
 		if (r && on) {
-			stream_set_errmsg("cannot enable %s/%s: %s", tfs_group(p),
+			stream_set_errmsg("cannot enable %s/%s: %s", probe_group(p),
 					  p->event, strerror(-r));
 			return r;
 		}

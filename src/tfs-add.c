@@ -92,13 +92,13 @@ static int remove_probe(const struct probe *p, bool created)
 	int ret;
 
 	if (created)
-		tfs_disable_all(tfs_group(p), p->event);
+		tfs_disable_all(probe_group(p), p->event);
 	if (p->has_ref_ctr)
 		ret = asprintf(&line, "-:%s/%s %s:0x%016" PRIx64 "(0x%" PRIx64 ")",
-			       tfs_group(p), p->event, p->path, p->offset,
+			       probe_group(p), p->event, p->path, p->offset,
 			       p->ref_ctr_offset);
 	else
-		ret = asprintf(&line, "-:%s/%s %s:0x%016" PRIx64, tfs_group(p), p->event,
+		ret = asprintf(&line, "-:%s/%s %s:0x%016" PRIx64, probe_group(p), p->event,
 			       p->path, p->offset);
 	if (ret < 0)
 		return -ENOMEM;
@@ -128,7 +128,7 @@ static int add_one(const struct probe *p, bool *created)
 	line = probe_format(p);
 	if (!line)
 		return -errno;
-	*created = !tfs_event_exists(tfs_group(p), p->event);
+	*created = !tfs_event_exists(probe_group(p), p->event);
 	ret = tfs_append(line);
 	free(line);
 	return ret;

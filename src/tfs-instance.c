@@ -35,11 +35,6 @@ static const enum tracefs_option_id option_ids[] = {
 	[TFS_OPT_USERSTACKTRACE] = TRACEFS_OPTION_USERSTACKTRACE,
 };
 
-const char *tfs_group(const struct probe *p)
-{
-	return p->group ? p->group : PROBE_DEFAULT_GROUP;
-}
-
 /* 0 when libtracefs wrote all of @val (it returns the bytes written), else -errno */
 static int wrote(int ret, const char *val)
 {
@@ -325,7 +320,7 @@ int tfs_reap_groups(const char *prefix)
 	if (ret)
 		return ret == -ENOENT ? 0 : ret;
 	for (i = 0; i < n; i++) {
-		const char *group = tfs_group(ev[i].probe);
+		const char *group = probe_group(ev[i].probe);
 
 		if (stale_pid(group, prefix, true) && tfs_remove(group, ev[i].probe->event) == 0)
 			done++;

@@ -424,7 +424,7 @@ int tfs_events_read(unsigned int what, struct tfs_event **out, size_t *nout)
 		goto out_free;
 	tfs_hold();	/* every instance's set_event read once */
 	for (i = 0; (what & TFS_EV_ENABLED) && i < n; i++)
-		ev[i].enabled = enabled_anywhere(tfs_group(ev[i].probe), ev[i].probe->event);
+		ev[i].enabled = enabled_anywhere(probe_group(ev[i].probe), ev[i].probe->event);
 	tfs_release();
 	if ((what & TFS_EV_HITS) && n && tfs_read("uprobe_profile", &profile) == 0)
 		fill_hits(ev, n, profile);
