@@ -167,6 +167,13 @@ int probe_validate(const struct probe *p, const struct probe_features *feat,
 char *probe_format(const struct probe *p);
 
 /**
+ * probe_format_len() - the length of probe_format()'s line, without making it
+ *
+ * Return: the length, 0 when probe_format() would refuse @p.
+ */
+size_t probe_format_len(const struct probe *p);
+
+/**
  * probe_format_arg() - one fetch-arg as it appears in the line
  * ("name=fetch:type").
  *

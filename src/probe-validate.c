@@ -385,7 +385,6 @@ int probe_validate(const struct probe *p, const struct probe_features *feat,
 		.feat = feat ? feat : &pb_all_features, .err = err, .kind = p->kind,
 	};
 	size_t i, size = 0, len;
-	char *line;
 	int ret;
 
 	ret = validate_head(p, c.feat, err);
@@ -405,11 +404,10 @@ int probe_validate(const struct probe *p, const struct probe_features *feat,
 		return pb_fail(err, PROBE_ERR_LINE, -2, 0, "the arguments take %zu bytes "
 			       "in each event; the kernel allows %d", size,
 			    PROBE_MAX_EVENT_SIZE);
-	line = probe_format(p);
-	if (!line)
-		return -errno;
-	len = strlen(line);
-	free(line);
+	len = probe_format_len(p);
+	if (!len)
+		return pb_fail(err, PROBE_ERR_LINE, -2, 0, "the definition has no path or "
+			       "event, or a character that would break its line");
 	if (len > PROBE_MAX_LINE)
 		return pb_fail(err, PROBE_ERR_LINE, -2, 0, "the definition is %zu "
 			       "characters long; the kernel takes at most %d in one "

@@ -129,20 +129,6 @@ int probe_add_arg(struct probe *p, const char *text,
 	return pb_add_arg(p, text, &c);
 }
 
-char *probe_format_arg(const struct probe_arg *a)
-{
-	char *s;
-
-	if (!a->fetch) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (asprintf(&s, "%s%s%s%s%s", a->name ? a->name : "", a->name ? "=" : "",
-		     a->fetch, a->type ? ":" : "", a->type ? a->type : "") < 0)
-		return NULL;
-	return s;
-}
-
 static bool breaks_line(const char *s)
 {
 	return s && pb_find_breaking(s) >= 0;
@@ -165,77 +151,122 @@ static bool format_ok(const struct probe *p)
 	return true;
 }
 
-/* A growing line; ok false once out of memory. */
-struct line_buf {
-	char *s;
-	size_t len, cap;
-	bool ok;
-};
-
-/* Appends to @b. Not open_memstream(): it callocs and clears 8 KiB per
- * line, most of the work of adding a thousand probes. */
-static void __attribute__((format(printf, 2, 3))) put(struct line_buf *b, const char *fmt, ...)
+/*
+ * The line is written by hand, measured first and then filled, into one
+ * allocation of its exact size: snprintf() was most of the work of adding
+ * a thousand probes. @out NULL only measures.
+ */
+static size_t put(char *out, size_t at, const char *s, size_t n)
 {
-	va_list ap;
-	int n;
+	if (out)
+		memcpy(out + at, s, n);
+	return at + n;
+}
 
-	va_start(ap, fmt);
-	n = b->ok ? vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap) : -1;
-	va_end(ap);
-	if (n >= 0 && (size_t)n >= b->cap - b->len) {
-		size_t cap = 2 * (b->len + n + 1);
-		char *t = realloc(b->s, cap);
+static size_t put_str(char *out, size_t at, const char *s)
+{
+	return s ? put(out, at, s, strlen(s)) : at;
+}
 
-		b->ok = t != NULL;
-		b->s = t ? t : b->s;
-		b->cap = t ? cap : b->cap;
-		va_start(ap, fmt);
-		n = b->ok ? vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap) : -1;
-		va_end(ap);
+static size_t put_hex(char *out, size_t at, uint64_t v)
+{
+	static const char dig[] = "0123456789abcdef";
+	char tmp[18];
+	size_t n = 0;
+
+	do {
+		tmp[sizeof(tmp) - ++n] = dig[v & 0xf];
+		v >>= 4;
+	} while (v);
+	tmp[sizeof(tmp) - ++n] = 'x';
+	tmp[sizeof(tmp) - ++n] = '0';
+	return put(out, at, tmp + sizeof(tmp) - n, n);
+}
+
+/* "NAME=FETCH:TYPE", the parts that are set */
+static size_t put_arg(char *out, size_t at, const struct probe_arg *a)
+{
+	if (a->name) {
+		at = put_str(out, at, a->name);
+		at = put(out, at, "=", 1);
 	}
-	b->ok = b->ok && n >= 0;
-	b->len += b->ok ? (size_t)n : 0;
+	at = put_str(out, at, a->fetch);
+	if (a->type) {
+		at = put(out, at, ":", 1);
+		at = put_str(out, at, a->type);
+	}
+	return at;
+}
+
+static size_t put_line(char *out, const struct probe *p)
+{
+	const char *group = p->group ? p->group : PROBE_DEFAULT_GROUP;
+	size_t i, at;
+
+	at = put(out, 0, p->kind == PROBE_DELETE ? "-" : p->kind == PROBE_RETURN ? "r" : "p", 1);
+	if (p->kind == PROBE_DELETE || p->event || p->group) {
+		at = put(out, at, ":", 1);
+		at = put_str(out, at, group);
+		at = put(out, at, "/", 1);
+		at = put_str(out, at, p->event);
+	}
+	if (p->kind == PROBE_DELETE)
+		return at;
+	at = put(out, at, " ", 1);
+	at = put_str(out, at, p->path);
+	at = put(out, at, ":", 1);
+	at = put_hex(out, at, p->offset);
+	if (p->has_ref_ctr) {
+		at = put(out, at, "(", 1);
+		at = put_hex(out, at, p->ref_ctr_offset);
+		at = put(out, at, ")", 1);
+	}
+	for (i = 0; i < p->nargs; i++) {
+		at = put(out, at, " ", 1);
+		at = put_arg(out, at, &p->args[i]);
+	}
+	return at;
+}
+
+size_t probe_format_len(const struct probe *p)
+{
+	return format_ok(p) ? put_line(NULL, p) : 0;
 }
 
 char *probe_format(const struct probe *p)
 {
-	const char *group = p->group ? p->group : PROBE_DEFAULT_GROUP;
-	struct line_buf b = { .s = malloc(256), .cap = 256 };
-	char *arg;
-	size_t i;
+	size_t len;
+	char *s;
 
 	if (!format_ok(p)) {
-		free(b.s);
 		errno = EINVAL;
 		return NULL;
 	}
-	b.ok = b.s != NULL;
-	if (b.ok)
-		b.s[0] = '\0';
-	if (p->kind == PROBE_DELETE)
-		put(&b, "-:%s/%s", group, p->event);
-	else if (p->event || p->group)
-		put(&b, "%c:%s/%s", p->kind == PROBE_RETURN ? 'r' : 'p', group,
-		    p->event ? p->event : "");
-	else
-		put(&b, "%c", p->kind == PROBE_RETURN ? 'r' : 'p');
-	if (p->kind != PROBE_DELETE)
-		put(&b, " %s:0x%" PRIx64, p->path, p->offset);
-	if (p->kind != PROBE_DELETE && p->has_ref_ctr)
-		put(&b, "(0x%" PRIx64 ")", p->ref_ctr_offset);
-	for (i = 0; p->kind != PROBE_DELETE && i < p->nargs; i++) {
-		arg = probe_format_arg(&p->args[i]);
-		if (!arg)
-			break;
-		put(&b, " %s", arg);
-		free(arg);
-	}
-	if (!b.ok || (p->kind != PROBE_DELETE && i < p->nargs)) {
-		free(b.s);
-		errno = ENOMEM;
+	len = put_line(NULL, p);
+	s = malloc(len + 1);
+	if (!s)
+		return NULL;
+	put_line(s, p);
+	s[len] = '\0';
+	return s;
+}
+
+char *probe_format_arg(const struct probe_arg *a)
+{
+	size_t len;
+	char *s;
+
+	if (!a->fetch) {
+		errno = EINVAL;
 		return NULL;
 	}
-	return b.s;
+	len = put_arg(NULL, 0, a);
+	s = malloc(len + 1);
+	if (!s)
+		return NULL;
+	put_arg(s, 0, a);
+	s[len] = '\0';
+	return s;
 }
 
 int probe_event_name(const char *symbol, bool ret, char *buf, size_t len)
