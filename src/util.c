@@ -9,6 +9,8 @@
 
 #include "util.h"
 
+const char util_hexdig[] = "0123456789abcdef";
+
 uint64_t util_now_ns(void)
 {
 	struct timespec t;

@@ -13,6 +13,9 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* The lowercase hex digits, for the escapers and writers that print bytes. */
+extern const char util_hexdig[];
+
 /** util_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
 uint64_t util_now_ns(void);
 
