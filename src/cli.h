@@ -180,4 +180,15 @@ void cli_json_probe_head(struct json_writer *w, const struct probe *p);
 /* At ARGP_KEY_ARG: this and every argument after it are the command's (stream, profile). */
 void cli_rest_args(struct argp_state *state, char ***v, size_t *n);
 
+/*
+ * An option's value through util's strict parsers (util_parse_*()), or
+ * argp_error() naming option @opt, the range and the text @arg (exit 64):
+ * a whole number from @min to @max, seconds from @min to @max, a pid.
+ */
+unsigned long cli_num(struct argp_state *state, const char *opt, const char *arg,
+		      unsigned long min, unsigned long max);
+double cli_seconds(struct argp_state *state, const char *opt, const char *arg,
+		   double min, double max);
+pid_t cli_pid(struct argp_state *state, const char *opt, const char *arg);
+
 #endif
