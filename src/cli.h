@@ -152,6 +152,9 @@ int cmd_funcs(int argc, char **argv);
 int cmd_vars(int argc, char **argv);
 int cmd_lines(int argc, char **argv);
 int cmd_usdt(int argc, char **argv);
+/* Their options, for main.c's table (help --options reads them). */
+extern const struct argp add_argp, list_argp, del_argp, clear_argp, enable_argp, disable_argp,
+	stream_argp, trace_argp, profile_argp, funcs_argp, vars_argp, lines_argp, usdt_argp;
 
 /*
  * With --json every command prints exactly one JSON document on stdout.

@@ -89,7 +89,7 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp add_argp = {
+const struct argp add_argp = {
 	add_options, add_parse, "TARGET [FETCHARG...]",
 	"Add uprobe events.\v"
 	"Options come before TARGET; every word after it is a FETCHARG. "

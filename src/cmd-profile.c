@@ -54,7 +54,7 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp profile_argp = {
+const struct argp profile_argp = {
 	profile_options, profile_parse, "[EVENT...]",
 	"Show how many times each uprobe event fired (the kernel's "
 	"uprobe_profile), most first.\v"

@@ -84,7 +84,7 @@ static error_t stream_parse(int key, char *arg, struct argp_state *state)
 const struct argp stream_cmd_argp = { stream_options, stream_parse, NULL, NULL,
 				      NULL, NULL, NULL };
 
-static const struct argp stream_argp = {
+const struct argp stream_argp = {
 	stream_options, stream_parse, "[EVENT...] [-- CMD [ARG...]]",
 	"Show every hit of uprobe events as it happens, one line each (one "
 	"JSON object each with --json).\v"
