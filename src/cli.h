@@ -152,6 +152,9 @@ int cmd_funcs(int argc, char **argv);
 int cmd_vars(int argc, char **argv);
 int cmd_lines(int argc, char **argv);
 int cmd_usdt(int argc, char **argv);
+/* Their options, for main.c's table (help --options reads them). */
+extern const struct argp add_argp, list_argp, del_argp, clear_argp, enable_argp, disable_argp,
+	stream_argp, trace_argp, profile_argp, funcs_argp, vars_argp, lines_argp, usdt_argp;
 
 /*
  * With --json every command prints exactly one JSON document on stdout.
@@ -179,5 +182,16 @@ void cli_json_probe_args(struct json_writer *w, const struct probe *p);
 void cli_json_probe_head(struct json_writer *w, const struct probe *p);
 /* At ARGP_KEY_ARG: this and every argument after it are the command's (stream, profile). */
 void cli_rest_args(struct argp_state *state, char ***v, size_t *n);
+
+/*
+ * An option's value through util's strict parsers (util_parse_*()), or
+ * argp_error() naming option @opt, the range and the text @arg (exit 64):
+ * a whole number from @min to @max, seconds from @min to @max, a pid.
+ */
+unsigned long cli_num(struct argp_state *state, const char *opt, const char *arg,
+		      unsigned long min, unsigned long max);
+double cli_seconds(struct argp_state *state, const char *opt, const char *arg,
+		   double min, double max);
+pid_t cli_pid(struct argp_state *state, const char *opt, const char *arg);
 
 #endif

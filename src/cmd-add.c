@@ -46,7 +46,6 @@ static void check_name(struct argp_state *state, const char *what, const char *a
 static error_t add_parse(int key, char *arg, struct argp_state *state)
 {
 	struct add_opts *o = state->input;
-	char *end;
 
 	switch (key) {
 	case 'g':
@@ -71,10 +70,7 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 		o->force = true;
 		break;
 	case OPT_MAX_PROBES:
-		errno = 0;
-		o->max_probes = strtoul(arg, &end, 0);
-		if (errno || *end || o->max_probes == 0 || arg[0] == '-')
-			argp_error(state, "--max-probes takes a positive number, not '%s'", arg);
+		o->max_probes = cli_num(state, "--max-probes", arg, 1, SIZE_MAX);
 		break;
 	case ARGP_KEY_END:
 		o->target = o->pos.v[0];
@@ -93,7 +89,7 @@ static error_t add_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp add_argp = {
+const struct argp add_argp = {
 	add_options, add_parse, "TARGET [FETCHARG...]",
 	"Add uprobe events.\v"
 	"Options come before TARGET; every word after it is a FETCHARG. "

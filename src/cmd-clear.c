@@ -41,7 +41,7 @@ static const struct argp_option clear_options[] = {
 	{ 0 }
 };
 
-static const struct argp clear_argp = {
+const struct argp clear_argp = {
 	clear_options, clear_parse, NULL,
 	"Remove every uprobe event, or a group's.\v"
 	"Each event is disabled first, at the top level and in every instance, "

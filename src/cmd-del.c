@@ -45,7 +45,7 @@ static error_t del_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp del_argp = {
+const struct argp del_argp = {
 	del_options, del_parse, "EVENT...",
 	"Remove uprobe events.\v"
 	"EVENT is GRP/EVENT, or EVENT in the group 'uprobes'; globs such as "

@@ -10,13 +10,13 @@
 	"'grp/*' allowed. 'uprobe stream' needs neither: it enables events in " \
 	"an instance of its own."
 
-static const struct argp enable_argp = {
+const struct argp enable_argp = {
 	NULL, cli_args_parse, "EVENT...",
 	"Enable uprobe events in the top-level trace buffer.\v" EVENTS_DOC,
 	cli_children, NULL, NULL
 };
 
-static const struct argp disable_argp = {
+const struct argp disable_argp = {
 	NULL, cli_args_parse, "EVENT...",
 	"Disable uprobe events in the top-level trace buffer.\v" EVENTS_DOC,
 	cli_children, NULL, NULL

@@ -94,7 +94,7 @@ out:
 	return cheap;
 }
 
-static const struct argp funcs_argp = {
+const struct argp funcs_argp = {
 	funcs_options, funcs_parse, "PATH [GLOB]",
 	"List the functions of PATH that can be probed, with their file offsets.\v"
 	"The symbol table's names come first (C++ demangled). Debug information "

@@ -12,7 +12,7 @@
 #include "resolve.h"
 #include "resolve-dwarf.h"
 
-static const struct argp lines_argp = {
+const struct argp lines_argp = {
 	NULL, cli_args_parse, "PATH:FUNC",
 	"List the source lines of function FUNC that can be probed.\v"
 	"Each line that begins a statement, with its number relative to the "

@@ -11,7 +11,7 @@
 #include "resolve.h"
 #include "tfs.h"
 
-static const struct argp list_argp = {
+const struct argp list_argp = {
 	NULL, cli_args_parse, "[PATTERN...]",
 	"List uprobe events: every one on the system, or those matching a "
 	"PATTERN (GRP/EVENT or EVENT, globs allowed).\v"

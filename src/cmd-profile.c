@@ -33,22 +33,13 @@ static const struct argp_option profile_options[] = {
 static error_t profile_parse(int key, char *arg, struct argp_state *state)
 {
 	struct profile_args *a = state->input;
-	char *end;
 
 	switch (key) {
 	case 'i':
-		errno = 0;
-		a->interval = strtod(arg, &end);
-		if (errno || end == arg || *end || !isfinite(a->interval) ||
-		    a->interval < 0.01 || a->interval > 86400)
-			argp_error(state, "--interval takes seconds from 0.01 to 86400, "
-				   "not '%s'", arg);
+		a->interval = cli_seconds(state, "--interval", arg, 0.01, 86400);
 		break;
 	case 'c':
-		errno = 0;
-		a->count = strtoul(arg, &end, 10);
-		if (errno || end == arg || *end || arg[0] == '-' || !a->count)
-			argp_error(state, "--count takes a number above 0, not '%s'", arg);
+		a->count = cli_num(state, "--count", arg, 1, ULONG_MAX);
 		break;
 	case ARGP_KEY_ARG:
 		cli_rest_args(state, &a->pat, &a->npat);
@@ -63,7 +54,7 @@ static error_t profile_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp profile_argp = {
+const struct argp profile_argp = {
 	profile_options, profile_parse, "[EVENT...]",
 	"Show how many times each uprobe event fired (the kernel's "
 	"uprobe_profile), most first.\v"

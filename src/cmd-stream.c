@@ -42,31 +42,13 @@ static const struct argp_option stream_options[] = {
 	{ 0 }
 };
 
-static int parse_num(struct argp_state *state, const char *opt, const char *arg,
-		     unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || *out > max)
-		argp_error(state, "%s takes a whole number up to %lu, not '%s'", opt,
-			   max, arg);
-	return 0;
-}
-
 static error_t stream_parse(int key, char *arg, struct argp_state *state)
 {
 	struct stream_args *a = state->input;
-	unsigned long v;
-	char *end;
 
 	switch (key) {
 	case OPT_PID:
-		parse_num(state, "--pid", arg, INT_MAX, &v);
-		if (v == 0)
-			argp_error(state, "--pid takes a process id, not '%s'", arg);
-		a->pid = (pid_t)v;
+		a->pid = cli_pid(state, "--pid", arg);
 		break;
 	case OPT_FILTER:
 		if (!arg[0] || strchr(arg, '\n'))
@@ -75,23 +57,13 @@ static error_t stream_parse(int key, char *arg, struct argp_state *state)
 		a->filter = arg;
 		break;
 	case OPT_DURATION:
-		errno = 0;
-		a->duration = strtod(arg, &end);
-		if (errno || end == arg || *end || !(a->duration > 0) ||
-		    !isfinite(a->duration) || a->duration > 1e9)
-			argp_error(state, "--duration takes seconds above 0, not '%s'", arg);
+		a->duration = cli_seconds(state, "--duration", arg, 0.001, 1e9);
 		break;
 	case OPT_COUNT:
-		parse_num(state, "--count", arg, ULONG_MAX, &a->count);
-		if (!a->count)
-			argp_error(state, "--count takes a number above 0, not '%s'", arg);
+		a->count = cli_num(state, "--count", arg, 1, ULONG_MAX);
 		break;
 	case OPT_BUFFER:
-		parse_num(state, "--buffer-size", arg, 4UL << 20, &v);
-		if (v < 4)
-			argp_error(state, "--buffer-size takes KiB per CPU, 4 or more, "
-				   "not '%s'", arg);
-		a->buffer_kb = v;
+		a->buffer_kb = cli_num(state, "--buffer-size", arg, 4, 4UL << 20);
 		break;
 	case OPT_LATENCY:
 		a->latency = true;
@@ -112,7 +84,7 @@ static error_t stream_parse(int key, char *arg, struct argp_state *state)
 const struct argp stream_cmd_argp = { stream_options, stream_parse, NULL, NULL,
 				      NULL, NULL, NULL };
 
-static const struct argp stream_argp = {
+const struct argp stream_argp = {
 	stream_options, stream_parse, "[EVENT...] [-- CMD [ARG...]]",
 	"Show every hit of uprobe events as it happens, one line each (one "
 	"JSON object each with --json).\v"

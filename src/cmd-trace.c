@@ -72,7 +72,7 @@ static const struct argp_child trace_children[] = {
 	{ 0 }
 };
 
-static const struct argp trace_argp = {
+const struct argp trace_argp = {
 	NULL, trace_parse, "PROBE... [-- CMD [ARG...]]",
 	"Add probes, stream their events, and remove them when the stream ends.\v"
 	"PROBE is one argument: a TARGET as 'uprobe add' takes it, then its "

@@ -13,7 +13,7 @@
 #include "resolve.h"
 #include "resolve-usdt.h"
 
-static const struct argp usdt_argp = {
+const struct argp usdt_argp = {
 	NULL, cli_args_parse, "PATH [GLOB]\n-p PID [GLOB]",
 	"List the USDT markers (SystemTap SDT notes) of PATH, or with -p PID and no "
 	"PATH of every object the process maps.\v"

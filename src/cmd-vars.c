@@ -39,7 +39,7 @@ static error_t vars_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct argp vars_argp = {
+const struct argp vars_argp = {
 	vars_options, vars_parse, "PATH:FUNC[:RELLINE]",
 	"List the variables that 'uprobe add' can fetch at a place.\v"
 	"The place is a function (its entry, where 'uprobe add' puts probes "

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
 #define JSON_MAX_DEPTH 64
 
@@ -17,8 +18,6 @@ struct json_writer {
 	unsigned int depth;
 	bool first[JSON_MAX_DEPTH];	/* nothing in the open container yet */
 };
-
-static const char hexdig[] = "0123456789abcdef";
 
 struct json_writer *json_new(FILE *f, bool pretty)
 {
@@ -36,11 +35,6 @@ struct json_writer *json_new(FILE *f, bool pretty)
 void json_free(struct json_writer *w)
 {
 	free(w);
-}
-
-FILE *json_file(const struct json_writer *w)
-{
-	return w->f;
 }
 
 unsigned int json_depth(const struct json_writer *w)
@@ -92,8 +86,8 @@ static inline char *esc_byte(char *d, unsigned char c)
 		return d + 2;
 	}
 	memcpy(d + 1, "u00", 3);
-	d[4] = hexdig[c >> 4];
-	d[5] = hexdig[c & 15];
+	d[4] = util_hexdig[c >> 4];
+	d[5] = util_hexdig[c & 15];
 	return d + 6;
 }
 
@@ -294,7 +288,7 @@ void json_hex(struct json_writer *w, uint64_t v)
 
 	*--p = '"';
 	do {
-		*--p = hexdig[v & 15];
+		*--p = util_hexdig[v & 15];
 		v >>= 4;
 	} while (v);
 	*--p = 'x';
@@ -345,12 +339,6 @@ void json_uint_field(struct json_writer *w, const char *key, uint64_t v)
 {
 	json_key(w, key);
 	json_uint(w, v);
-}
-
-void json_hex_field(struct json_writer *w, const char *key, uint64_t v)
-{
-	json_key(w, key);
-	json_hex(w, v);
 }
 
 void json_bool_field(struct json_writer *w, const char *key, bool v)

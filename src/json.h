@@ -22,8 +22,6 @@ struct json_writer;
 struct json_writer *json_new(FILE *f, bool pretty);
 /* Frees @w (NULL is a no-op); what is still open stays open. */
 void json_free(struct json_writer *w);
-/* The stream the writer writes to. */
-FILE *json_file(const struct json_writer *w);
 /* How many objects and arrays are open: 0 between documents. */
 unsigned int json_depth(const struct json_writer *w);
 
@@ -48,7 +46,6 @@ void json_null(struct json_writer *w);
 void json_str_field(struct json_writer *w, const char *key, const char *s);
 void json_int_field(struct json_writer *w, const char *key, int64_t v);
 void json_uint_field(struct json_writer *w, const char *key, uint64_t v);
-void json_hex_field(struct json_writer *w, const char *key, uint64_t v);
 void json_bool_field(struct json_writer *w, const char *key, bool v);
 void json_null_field(struct json_writer *w, const char *key);
 

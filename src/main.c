@@ -18,6 +18,7 @@ enum cmd_flags {
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	const struct argp *argp;	/* its options (NULL: none a user types) */
 	const char *summary;
 	unsigned int flags;
 };
@@ -26,29 +27,39 @@ static int cmd_help(int argc, char **argv);
 
 /* Exact names only; an alias is a row of its own. */
 static const struct cmd cmds[] = {
-	{ "add", cmd_add, "add uprobe events on symbols, offsets or globs", NEEDS_TRACEFS },
-	{ "list", cmd_list, "list uprobe events with their state and hits", NEEDS_TRACEFS },
-	{ "del", cmd_del, "remove uprobe events", NEEDS_TRACEFS },
-	{ "clear", cmd_clear, "remove every uprobe event, or a group's", NEEDS_TRACEFS },
-	{ "enable", cmd_enable, "enable uprobe events at the top level", NEEDS_TRACEFS },
-	{ "disable", cmd_disable, "disable uprobe events at the top level", NEEDS_TRACEFS },
-	{ "trace", cmd_trace, "add probes, stream their events, remove them at the end",
-	  NEEDS_TRACEFS | JSON_LINES },
-	{ "stream", cmd_stream, "show every hit of uprobe events as it happens",
-	  NEEDS_TRACEFS | JSON_LINES },
-	{ "profile", cmd_profile, "show how often each uprobe event fired",
-	  NEEDS_TRACEFS | JSON_LINES },
-	{ "funcs", cmd_funcs, "list the functions of a file that can be probed", 0 },
-	{ "vars", cmd_vars, "list the variables at a place, with types and locations", 0 },
-	{ "lines", cmd_lines, "list the source lines of a function that can be probed", 0 },
-	{ "usdt", cmd_usdt, "list the USDT markers of a file or a process, with their arguments", 0 },
-	{ "help", cmd_help, "list the commands, or show one's help", 0 },
+	{ "add", cmd_add, &add_argp,
+	  "add uprobe events on symbols, offsets or globs", NEEDS_TRACEFS },
+	{ "list", cmd_list, &list_argp,
+	  "list uprobe events with their state and hits", NEEDS_TRACEFS },
+	{ "del", cmd_del, &del_argp,
+	  "remove uprobe events", NEEDS_TRACEFS },
+	{ "clear", cmd_clear, &clear_argp,
+	  "remove every uprobe event, or a group's", NEEDS_TRACEFS },
+	{ "enable", cmd_enable, &enable_argp,
+	  "enable uprobe events at the top level", NEEDS_TRACEFS },
+	{ "disable", cmd_disable, &disable_argp,
+	  "disable uprobe events at the top level", NEEDS_TRACEFS },
+	{ "trace", cmd_trace, &trace_argp,
+	  "add probes, stream their events, remove them at the end", NEEDS_TRACEFS | JSON_LINES },
+	{ "stream", cmd_stream, &stream_argp,
+	  "show every hit of uprobe events as it happens", NEEDS_TRACEFS | JSON_LINES },
+	{ "profile", cmd_profile, &profile_argp,
+	  "show how often each uprobe event fired", NEEDS_TRACEFS | JSON_LINES },
+	{ "funcs", cmd_funcs, &funcs_argp,
+	  "list the functions of a file that can be probed", 0 },
+	{ "vars", cmd_vars, &vars_argp,
+	  "list the variables at a place, with types and locations", 0 },
+	{ "lines", cmd_lines, &lines_argp,
+	  "list the source lines of a function that can be probed", 0 },
+	{ "usdt", cmd_usdt, &usdt_argp,
+	  "list the USDT markers of a file or a process, with their arguments", 0 },
+	{ "help", cmd_help, NULL, "list the commands, or show one's help", 0 },
 };
 
 const char *argp_program_version = "uprobe " UPROBE_VERSION;
 const char *argp_program_bug_address = NULL;
 
-enum { OPT_TRACEFS = 0x100, OPT_PRETTY };
+enum { OPT_TRACEFS = 0x100, OPT_PRETTY, OPT_USAGE };
 
 /* -p is --pretty before the command only: after it, commands take -p PID. */
 #define GLOBAL_OPTIONS(pretty_key)							\
@@ -198,13 +209,14 @@ static void print_options(FILE *f, const struct argp *argp)
 		print_options(f, c->argp);
 }
 
-/* Called by argp for --version with the whole parser: its own options too. */
-static void options_hook(FILE *f, struct argp_state *state)
-{
-	print_options(f, state->root_argp);
-	fflush(f);
-	exit(EXIT_OK);
-}
+/* What argp adds to every parser: --version too, as argp_program_version is set. */
+static const struct argp_option argp_own_options[] = {
+	{ "help", '?', NULL, 0, NULL, 0 },
+	{ "usage", OPT_USAGE, NULL, 0, NULL, 0 },
+	{ "version", 'V', NULL, 0, NULL, 0 },
+	{ 0 }
+};
+static const struct argp argp_own = { argp_own_options, NULL, NULL, NULL, NULL, NULL, NULL };
 
 /*
  * For the completion, which asks instead of keeping copies: `uprobe help
@@ -214,8 +226,6 @@ static void options_hook(FILE *f, struct argp_state *state)
 static int help_complete(int argc, char **argv)
 {
 	const struct cmd *c = argc > 2 ? find_cmd(argv[2]) : NULL;
-	char *vargv[] = { argc > 2 ? argv[2] : "uprobe", "--version", NULL };
-	struct main_args a = { .cmd_index = -1 };
 	size_t i;
 
 	if (!strcmp(argv[1], "--commands")) {
@@ -231,13 +241,12 @@ static int help_complete(int argc, char **argv)
 		err("'%s' is not a command", argv[2]);
 		return EXIT_USAGE;
 	}
-	if (c && c->fn == cmd_help)
-		return EXIT_OK;	/* no options a user types */
-	argp_program_version_hook = options_hook;
-	if (c)
-		return c->fn(2, vargv);
-	cli_argp_parse(&main_argp, 2, vargv, ARGP_IN_ORDER, NULL, &a);
-	return EXIT_FAIL;
+	/* help has no options a user types */
+	if (!c || c->argp) {
+		print_options(stdout, c ? c->argp : &main_argp);
+		print_options(stdout, &argp_own);
+	}
+	return fflush(stdout) || ferror(stdout) ? EXIT_FAIL : EXIT_OK;
 }
 
 static int cmd_help(int argc, char **argv)

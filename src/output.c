@@ -16,6 +16,7 @@
 #include "resolve-dwarf.h"
 #include "stream.h"
 #include "tfs.h"
+#include "util.h"
 
 struct global_opts g_opts;
 const char *g_cmd;
@@ -381,16 +382,9 @@ static const struct argp_option pid_options[] = {
 
 static error_t pid_parse(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-	long v;
-
 	if (key != 'p')
 		return ARGP_ERR_UNKNOWN;
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || *end || v <= 0 || v > INT_MAX)
-		argp_error(state, "-p takes a process id, not '%s'", arg);
-	g_pid = (int)v;
+	g_pid = cli_pid(state, "-p", arg);
 	return 0;
 }
 
@@ -483,4 +477,38 @@ void cli_json_probe_args(struct json_writer *w, const struct probe *p)
 		free(a);
 	}
 	json_arr_end(w);
+}
+
+unsigned long cli_num(struct argp_state *state, const char *opt, const char *arg,
+		      unsigned long min, unsigned long max)
+{
+	unsigned long v = 0;
+
+	if (!util_parse_ulong(arg, min, max, &v))
+		return v;
+	if (max == ULONG_MAX)
+		argp_error(state, "%s takes a whole number, %lu or more, not '%s'", opt, min, arg);
+	else
+		argp_error(state, "%s takes a whole number from %lu to %lu, not '%s'", opt, min,
+			   max, arg);
+	return v;
+}
+
+double cli_seconds(struct argp_state *state, const char *opt, const char *arg,
+		   double min, double max)
+{
+	double v = 0;
+
+	if (util_parse_double(arg, min, max, &v))
+		argp_error(state, "%s takes seconds from %g to %g, not '%s'", opt, min, max, arg);
+	return v;
+}
+
+pid_t cli_pid(struct argp_state *state, const char *opt, const char *arg)
+{
+	pid_t v = 0;
+
+	if (util_parse_pid(arg, &v))
+		argp_error(state, "%s takes a process id (1 to %d), not '%s'", opt, INT_MAX, arg);
+	return v;
 }

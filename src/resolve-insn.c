@@ -16,6 +16,7 @@
 
 #include "insn.h"
 #include "resolve-int.h"
+#include "util.h"
 
 /* The longest x86 instruction: what a function of unknown size may need. */
 #define INSN_MAX	15
@@ -157,8 +158,6 @@ int resolve_check_insn(struct resolve_elf *e, const struct resolve_loc *loc, uin
 /* @c as it may be printed, into @out (up to 4 bytes); its length. */
 static size_t escape_one(unsigned char c, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
-
 	if (c >= 0x20 && c != 0x7f) {
 		out[0] = c;
 		return 1;
@@ -169,8 +168,8 @@ static size_t escape_one(unsigned char c, char *out)
 		return 2;
 	}
 	out[1] = 'x';
-	out[2] = hex[c >> 4];
-	out[3] = hex[c & 15];
+	out[2] = util_hexdig[c >> 4];
+	out[3] = util_hexdig[c & 15];
 	return 4;
 }
 

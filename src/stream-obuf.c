@@ -13,8 +13,9 @@
 
 #include "json.h"
 #include "stream-int.h"
+#include "util.h"
 
-static const char hexdig[] = "0123456789abcdef";
+#define hexdig util_hexdig
 
 int ob_init(struct obuf *o, int fd, size_t cap)
 {

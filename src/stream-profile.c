@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "stream.h"
 
 
@@ -29,26 +30,10 @@ void stream_prof_sort(struct stream_prof_row *rows, size_t n, bool by_delta)
 	qsort_r(rows, n, sizeof(*rows), prof_cmp, &by_delta);
 }
 
-static void json_name(FILE *f, const char *s)
+/* @s quoted by the one JSON escaper (json.c), as every other JSON the CLI prints. */
+static void json_cstr(FILE *f, const char *s)
 {
-	/* group and event names are C identifiers: nothing to escape */
-	fprintf(f, "\"%s\"", s);
-}
-
-static void json_path(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	json_escape(f, s, strlen(s));
 }
 
 static void print_parts(FILE *f, const struct stream_prof_row *r)
@@ -58,7 +43,7 @@ static void print_parts(FILE *f, const struct stream_prof_row *r)
 	fputs(", \"probes\": [", f);
 	for (k = 0; k < r->nparts; k++) {
 		fputs(k ? ", {\"path\": " : "{\"path\": ", f);
-		json_path(f, r->parts[k].probe->path);
+		json_cstr(f, r->parts[k].probe->path);
 		fprintf(f, ", \"offset\": %" PRIu64 ", \"hits\": %lu}",
 			r->parts[k].probe->offset, r->parts[k].hits);
 	}
@@ -78,11 +63,11 @@ static void print_json(FILE *f, const struct stream_prof_row *rows, size_t n,
 		const struct probe *p = rows[i].probe;
 
 		fputs(i ? ", {\"group\": " : "{\"group\": ", f);
-		json_name(f, probe_group(p));
+		json_cstr(f, probe_group(p));
 		fputs(", \"event\": ", f);
-		json_name(f, p->event);
+		json_cstr(f, p->event);
 		fprintf(f, ", \"type\": \"%c\", \"path\": ", p->kind == PROBE_RETURN ? 'r' : 'p');
-		json_path(f, p->path);
+		json_cstr(f, p->path);
 		fprintf(f, ", \"offset\": %" PRIu64 ", \"hits\": %lu", p->offset,
 			rows[i].hits);
 		if (secs > 0)

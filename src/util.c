@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One of each small helper; see util.h. */
 #include <errno.h>
+#include <ctype.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util.h"
+
+const char util_hexdig[] = "0123456789abcdef";
 
 uint64_t util_now_ns(void)
 {
@@ -128,4 +133,50 @@ void u64map_free(struct u64map *m, void (*free_val)(void *))
 	free(m->keys);
 	free(m->vals);
 	*m = (struct u64map){ 0 };
+}
+
+int util_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* Not "inf", "nan" nor a sign: strtod() takes them, a user means none. */
+int util_parse_double(const char *s, double min, double max, double *out)
+{
+	double v;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]) && !(s[0] == '.' && isdigit((unsigned char)s[1])))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || !isfinite(v) || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int util_parse_pid(const char *s, pid_t *out)
+{
+	unsigned long v;
+	int ret = util_parse_ulong(s, 1, INT_MAX, &v);
+
+	_Static_assert(sizeof(pid_t) == sizeof(int), "pid_t is an int");
+	if (!ret)
+		*out = (pid_t)v;
+	return ret;
 }

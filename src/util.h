@@ -10,8 +10,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The lowercase hex digits, for the escapers and writers that print bytes. */
+extern const char util_hexdig[];
 
 /** util_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
 uint64_t util_now_ns(void);
@@ -24,6 +28,16 @@ uint64_t util_now_ns(void);
  * Return: a buffer the caller frees with free(), or NULL with errno set.
  */
 char *util_read_file(const char *path, size_t *len);
+
+/*
+ * The number parsers of the command line, one of each: the whole of @s, in
+ * decimal, no sign and no blanks, from @min to @max. Return: 0 with *@out
+ * set, -EINVAL (not such a number at all) or -ERANGE (out of the range).
+ */
+int util_parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+int util_parse_double(const char *s, double min, double max, double *out);
+/* A process id: from 1 to the largest pid_t. */
+int util_parse_pid(const char *s, pid_t *out);
 
 /*
  * The one hash table for u64 keys: open addressing, linear probing, grown

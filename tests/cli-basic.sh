@@ -32,7 +32,7 @@ expect_eq "bad group name: exit 64" "$rc" 64
 expect_match "bad group name: named" "$errout" "^uprobe add: '1bad' is not a valid group name \\(letters, digits, '_' and '-', not starting with a digit\\)$"
 run "$UPROBE" add --max-probes 0 "$FIX:func_a"
 expect_eq "bad --max-probes: exit 64" "$rc" 64
-expect_match "bad --max-probes: says why" "$errout" "^uprobe add: --max-probes takes a positive number, not '0'$"
+expect_match "bad --max-probes: says why" "$errout" "^uprobe add: --max-probes takes a whole number, 1 or more, not '0'$"
 run "$UPROBE" add --bogus "$FIX:func_a"
 expect_eq "unknown option: exit 64" "$rc" 64
 expect_match "unknown option: named" "$errout" "^uprobe add: unrecognized option '--bogus'$"

@@ -61,6 +61,14 @@ run "$UPROBE" help --options
 expect_match "help --options: before a command, -p is --pretty" "$out" '^-p$'
 run "$UPROBE" help --options nosuch
 expect_eq "help --options of no command fails" "$rc" 64
+run "$UPROBE" help --options add
+expect_match "help --options add: argp's own ones" "$out" '^--version$'
+expect_match "help --options add: argp's own short ones" "$out" '^-\?$'
+run "$UPROBE" help --options trace
+expect_match "help --options trace: the stream options it takes" "$out" '^--count=$'
+expect_eq "help --options trace: exit 0" "$rc" 0
+run "$UPROBE" help --options help
+expect_eq "help --options help: none a user types" "$out" ""
 
 # --- TAB in a real interactive bash
 BC=/usr/share/bash-completion/bash_completion

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the shared helpers: the u64 map, the whole-file reader,
- * the x86-64 register table. */
+ * the x86-64 register table, the number parsers. */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,12 +91,60 @@ static void test_x86_regs(void **state)
 	assert_string_equal(x86_arg_regs[3], "cx");
 }
 
+/* The whole text in range, or -EINVAL / -ERANGE with *out untouched. */
+static void test_parse(void **state)
+{
+	unsigned long u = 42;
+	double d = 42;
+	pid_t pid = 42;
+
+	assert_int_equal(util_parse_ulong("7", 1, 10, &u), 0);
+	assert_int_equal(u, 7);
+	assert_int_equal(util_parse_ulong("18446744073709551615", 0, ULONG_MAX, &u), 0);
+	assert_true(u == ULONG_MAX);
+	u = 42;
+	assert_int_equal(util_parse_ulong("18446744073709551616", 0, ULONG_MAX, &u), -ERANGE);
+	assert_int_equal(util_parse_ulong("11", 1, 10, &u), -ERANGE);
+	assert_int_equal(util_parse_ulong("0", 1, 10, &u), -ERANGE);
+	assert_int_equal(util_parse_ulong("-1", 0, ULONG_MAX, &u), -EINVAL);
+	assert_int_equal(util_parse_ulong("+1", 0, 10, &u), -EINVAL);
+	assert_int_equal(util_parse_ulong(" 1", 0, 10, &u), -EINVAL);
+	assert_int_equal(util_parse_ulong("1 ", 0, 10, &u), -EINVAL);
+	assert_int_equal(util_parse_ulong("", 0, 10, &u), -EINVAL);
+	assert_int_equal(util_parse_ulong("0x1", 0, 10, &u), -EINVAL);
+	assert_int_equal(u, 42);
+
+	assert_int_equal(util_parse_double(".5", 0.01, 10, &d), 0);
+	assert_true(d == 0.5);
+	assert_int_equal(util_parse_double("1e3", 0, 1e9, &d), 0);
+	assert_true(d == 1000);
+	d = 42;
+	assert_int_equal(util_parse_double("inf", 0, 1e9, &d), -EINVAL);
+	assert_int_equal(util_parse_double("nan", 0, 1e9, &d), -EINVAL);
+	assert_int_equal(util_parse_double("-1", -5, 1e9, &d), -EINVAL);
+	assert_int_equal(util_parse_double(".", 0, 1e9, &d), -EINVAL);
+	assert_int_equal(util_parse_double("1s", 0, 1e9, &d), -EINVAL);
+	assert_int_equal(util_parse_double("1e400", 0, 1e9, &d), -ERANGE);
+	assert_int_equal(util_parse_double("0.001", 0.01, 1e9, &d), -ERANGE);
+	assert_true(d == 42);
+
+	assert_int_equal(util_parse_pid("1", &pid), 0);
+	assert_int_equal(pid, 1);
+	assert_int_equal(util_parse_pid("2147483647", &pid), 0);
+	assert_int_equal(pid, 2147483647);
+	assert_int_equal(util_parse_pid("2147483648", &pid), -ERANGE);
+	assert_int_equal(util_parse_pid("0", &pid), -ERANGE);
+	assert_int_equal(util_parse_pid("-1", &pid), -EINVAL);
+	assert_int_equal(pid, 2147483647);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64map),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_x86_regs),
+		cmocka_unit_test(test_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
