@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "probe-int.h"
+#include "util.h"
 
 int pb_fail(struct probe_error *err, enum probe_err_where where, int arg,
 	    int pos, const char *fmt, ...)
@@ -170,12 +171,11 @@ static size_t put_str(char *out, size_t at, const char *s)
 
 static size_t put_hex(char *out, size_t at, uint64_t v)
 {
-	static const char dig[] = "0123456789abcdef";
 	char tmp[18];
 	size_t n = 0;
 
 	do {
-		tmp[sizeof(tmp) - ++n] = dig[v & 0xf];
+		tmp[sizeof(tmp) - ++n] = util_hexdig[v & 0xf];
 		v >>= 4;
 	} while (v);
 	tmp[sizeof(tmp) - ++n] = 'x';
