@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,20 +238,13 @@ int tfs_instance_enable(struct tfs_instance *ti, const char *group,
 /* Whether @pid is gone, or now some other program than ours. */
 static bool owner_gone(int pid)
 {
-	char path[64], *comm;
-	bool gone;
+	char comm[32];
 
-	if (kill(pid, 0) && errno == ESRCH)
+	if (!util_pid_exists(pid))
 		return true;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	comm = util_read_file(path, NULL);
-	if (!comm || !comm[0]) {
-		free(comm);
+	if (util_proc_comm(pid, comm, sizeof(comm)) || !comm[0])
 		return false;
-	}
-	gone = strcmp(comm, "uprobe\n") != 0;
-	free(comm);
-	return gone;
+	return strcmp(comm, "uprobe") != 0;
 }
 
 /* @name is @prefix<pid>, and that pid's process is gone: 0 when not, else
