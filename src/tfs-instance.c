@@ -101,20 +101,7 @@ int tfs_instance_write(struct tfs_instance *ti, const char *file, const char *va
 
 int tfs_instance_read(struct tfs_instance *ti, const char *file, char **out)
 {
-	char *buf;
-
-	errno = 0;
-	buf = tracefs_instance_file_read(ti->inst, file, NULL);
-	if (!buf) {
-		/* libtracefs returns NULL for an empty file too */
-		if (!tracefs_file_exists(ti->inst, file))
-			return errno ? -errno : -ENOENT;
-		buf = strdup("");
-		if (!buf)
-			return -ENOMEM;
-	}
-	*out = buf;
-	return 0;
+	return tfs_file_read(ti->inst, file, out);
 }
 
 int tfs_instance_set_buffer_kb(struct tfs_instance *ti, size_t kb)

@@ -125,22 +125,33 @@ const char *tfs_dir(void)
 	return tfs_top[0] ? tfs_top : NULL;
 }
 
-int tfs_read(const char *name, char **out)
+int tfs_file_read(struct tracefs_instance *inst, const char *file, char **out)
 {
-	char *buf = tracefs_instance_file_read(NULL, name, NULL);
+	char *buf, *path;
+	int ret = 0;
 
+	errno = 0;
+	buf = tracefs_instance_file_read(inst, file, NULL);
 	if (!buf) {
-		/* libtracefs returns NULL for an empty file too */
-		char path[PATH_MAX];
-
-		if (tfs_top_path(path, "%s", name) || access(path, R_OK))
-			return -errno;
+		/* libtracefs returns NULL for an empty file too: one that
+		 * exists and that we may read is empty */
+		path = tracefs_instance_get_file(inst, file);
+		if (!path || access(path, R_OK))
+			ret = errno ? -errno : -ENOENT;
+		tracefs_put_tracing_file(path);
+		if (ret)
+			return ret;
 		buf = strdup("");
 		if (!buf)
 			return -ENOMEM;
 	}
 	*out = buf;
 	return 0;
+}
+
+int tfs_read(const char *name, char **out)
+{
+	return tfs_file_read(NULL, name, out);
 }
 
 int tfs_features(struct probe_features *f)
