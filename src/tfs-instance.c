@@ -285,25 +285,28 @@ int tfs_reap_instances(void)
 
 int tfs_reap_groups(const char *prefix)
 {
-	struct tfs_event *ev;
-	size_t n, i;
+	struct tfs_event *ev = NULL;
+	size_t n = 0, i;
 	int ret, done = 0;
 	char *text;
 
+	/* uprobe_events read once, and opened once for the removals */
+	tfs_hold();
 	/* the names alone, and only when a line has such a group */
 	ret = tfs_events_text(&text);
-	if (ret)
-		return ret;
-	ret = strstr(text, prefix) ? tfs_events_read(0, &ev, &n) : -ENOENT;
-	free(text);
-	if (ret)
-		return ret == -ENOENT ? 0 : ret;
-	for (i = 0; i < n; i++) {
+	if (!ret) {
+		ret = strstr(text, prefix) ? tfs_events_read(0, &ev, &n) : -ENOENT;
+		free(text);
+	}
+	for (i = 0; !ret && i < n; i++) {
 		const char *group = probe_group(ev[i].probe);
 
 		if (stale_pid(group, prefix, true) && tfs_remove(group, ev[i].probe->event) == 0)
 			done++;
 	}
 	tfs_events_free(ev, n);
+	tfs_release();
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
 	return done;
 }
