@@ -21,6 +21,7 @@
 
 #include "tfs.h"
 #include "tfs-int.h"
+#include "util.h"
 
 #ifndef TRACEFS_MAGIC
 #define TRACEFS_MAGIC 0x74726163
@@ -110,7 +111,7 @@ int tfs_init(const char *dir)
 	find_mounted(mounted, sizeof(mounted));
 	if (mounted[0] && use_dir(mounted) == 0)
 		return 0;
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(known); i++)
 		if (use_dir(known[i]) == 0)
 			return 0;
 	if (geteuid() != 0)
