@@ -15,6 +15,7 @@
 
 #include "tfs.h"
 #include "tfs-int.h"
+#include "util.h"
 
 static int lock_fd = -1;
 static unsigned int lock_depth;
@@ -33,7 +34,7 @@ static int open_lock(void)
 	size_t i;
 	int fd = -1;
 
-	for (i = 0; i < sizeof(lock_paths) / sizeof(lock_paths[0]) && fd < 0; i++)
+	for (i = 0; i < ARRAY_SIZE(lock_paths) && fd < 0; i++)
 		fd = open(lock_paths[i], O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	return fd < 0 ? -errno : fd;
 }

@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,20 +101,7 @@ int tfs_instance_write(struct tfs_instance *ti, const char *file, const char *va
 
 int tfs_instance_read(struct tfs_instance *ti, const char *file, char **out)
 {
-	char *buf;
-
-	errno = 0;
-	buf = tracefs_instance_file_read(ti->inst, file, NULL);
-	if (!buf) {
-		/* libtracefs returns NULL for an empty file too */
-		if (!tracefs_file_exists(ti->inst, file))
-			return errno ? -errno : -ENOENT;
-		buf = strdup("");
-		if (!buf)
-			return -ENOMEM;
-	}
-	*out = buf;
-	return 0;
+	return tfs_file_read(ti->inst, file, out);
 }
 
 int tfs_instance_set_buffer_kb(struct tfs_instance *ti, size_t kb)
@@ -239,20 +225,13 @@ int tfs_instance_enable(struct tfs_instance *ti, const char *group,
 /* Whether @pid is gone, or now some other program than ours. */
 static bool owner_gone(int pid)
 {
-	char path[64], *comm;
-	bool gone;
+	char comm[32];
 
-	if (kill(pid, 0) && errno == ESRCH)
+	if (!util_pid_exists(pid))
 		return true;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	comm = util_read_file(path, NULL);
-	if (!comm || !comm[0]) {
-		free(comm);
+	if (util_proc_comm(pid, comm, sizeof(comm)) || !comm[0])
 		return false;
-	}
-	gone = strcmp(comm, "uprobe\n") != 0;
-	free(comm);
-	return gone;
+	return strcmp(comm, "uprobe") != 0;
 }
 
 /* @name is @prefix<pid>, and that pid's process is gone: 0 when not, else
@@ -306,25 +285,28 @@ int tfs_reap_instances(void)
 
 int tfs_reap_groups(const char *prefix)
 {
-	struct tfs_event *ev;
-	size_t n, i;
+	struct tfs_event *ev = NULL;
+	size_t n = 0, i;
 	int ret, done = 0;
 	char *text;
 
+	/* uprobe_events read once, and opened once for the removals */
+	tfs_hold();
 	/* the names alone, and only when a line has such a group */
 	ret = tfs_events_text(&text);
-	if (ret)
-		return ret;
-	ret = strstr(text, prefix) ? tfs_events_read(0, &ev, &n) : -ENOENT;
-	free(text);
-	if (ret)
-		return ret == -ENOENT ? 0 : ret;
-	for (i = 0; i < n; i++) {
+	if (!ret) {
+		ret = strstr(text, prefix) ? tfs_events_read(0, &ev, &n) : -ENOENT;
+		free(text);
+	}
+	for (i = 0; !ret && i < n; i++) {
 		const char *group = probe_group(ev[i].probe);
 
 		if (stale_pid(group, prefix, true) && tfs_remove(group, ev[i].probe->event) == 0)
 			done++;
 	}
 	tfs_events_free(ev, n);
+	tfs_release();
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
 	return done;
 }

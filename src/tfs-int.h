@@ -13,6 +13,12 @@
 /* @buf (PATH_MAX bytes) = the tracefs top/@fmt; -ENAMETOOLONG when it does not fit */
 int tfs_top_path(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct tracefs_instance;
+
+/* The file @file of @inst (NULL: the top level) whole into *@out (caller
+ * frees with free()), "" when it is empty; -errno. */
+int tfs_file_read(struct tracefs_instance *inst, const char *file, char **out);
+
 /* Whether a hold is on. */
 bool tfs_held(void);
 

@@ -74,7 +74,7 @@ static pid_t owner_of(const char *name)
 
 	if (strncmp(name, TFS_INSTANCE_PREFIX, plen) == 0) {
 		pid = strtol(name + plen, &end, 10);
-		if (!*end && pid > 0 && pid <= INT_MAX && kill((pid_t)pid, 0) == 0)
+		if (!*end && pid > 0 && pid <= INT_MAX && util_pid_exists((pid_t)pid))
 			return (pid_t)pid;
 	}
 	return opener(name);
@@ -82,20 +82,11 @@ static pid_t owner_of(const char *name)
 
 static void fill_user(struct tfs_user *u, const char *name)
 {
-	char path[64], *comm;
-
 	snprintf(u->instance, sizeof(u->instance), "%s", name);
 	u->pid = owner_of(name);
 	u->comm[0] = '\0';
-	if (!u->pid)
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)u->pid);
-	comm = util_read_file(path, NULL);
-	if (comm) {
-		comm[strcspn(comm, "\n")] = '\0';
-		snprintf(u->comm, sizeof(u->comm), "%s", comm);
-	}
-	free(comm);
+	if (u->pid)
+		util_proc_comm(u->pid, u->comm, sizeof(u->comm));
 }
 
 int tfs_event_user(const char *group, const char *event, struct tfs_user *u)

@@ -21,6 +21,7 @@
 
 #include "tfs.h"
 #include "tfs-int.h"
+#include "util.h"
 
 #ifndef TRACEFS_MAGIC
 #define TRACEFS_MAGIC 0x74726163
@@ -110,7 +111,7 @@ int tfs_init(const char *dir)
 	find_mounted(mounted, sizeof(mounted));
 	if (mounted[0] && use_dir(mounted) == 0)
 		return 0;
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(known); i++)
 		if (use_dir(known[i]) == 0)
 			return 0;
 	if (geteuid() != 0)
@@ -125,22 +126,33 @@ const char *tfs_dir(void)
 	return tfs_top[0] ? tfs_top : NULL;
 }
 
-int tfs_read(const char *name, char **out)
+int tfs_file_read(struct tracefs_instance *inst, const char *file, char **out)
 {
-	char *buf = tracefs_instance_file_read(NULL, name, NULL);
+	char *buf, *path;
+	int ret = 0;
 
+	errno = 0;
+	buf = tracefs_instance_file_read(inst, file, NULL);
 	if (!buf) {
-		/* libtracefs returns NULL for an empty file too */
-		char path[PATH_MAX];
-
-		if (tfs_top_path(path, "%s", name) || access(path, R_OK))
-			return -errno;
+		/* libtracefs returns NULL for an empty file too: one that
+		 * exists and that we may read is empty */
+		path = tracefs_instance_get_file(inst, file);
+		if (!path || access(path, R_OK))
+			ret = errno ? -errno : -ENOENT;
+		tracefs_put_tracing_file(path);
+		if (ret)
+			return ret;
 		buf = strdup("");
 		if (!buf)
 			return -ENOMEM;
 	}
 	*out = buf;
 	return 0;
+}
+
+int tfs_read(const char *name, char **out)
+{
+	return tfs_file_read(NULL, name, out);
 }
 
 int tfs_features(struct probe_features *f)

@@ -5,8 +5,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +62,26 @@ out_err:
 	free(buf);
 	errno = err;
 	return NULL;
+}
+
+bool util_pid_exists(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+int util_proc_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[64], *comm;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	comm = util_read_file(path, NULL);
+	if (!comm)
+		return -errno;
+	comm[strcspn(comm, "\n")] = '\0';
+	snprintf(buf, size, "%s", comm);
+	free(comm);
+	return 0;
 }
 
 static size_t u64_slot(uint64_t key, size_t cap)

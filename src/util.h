@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The few helpers every part of uprobe needs, one of each: an array's
- * length, the monotonic clock, a whole small file, a hash table for u64
- * keys. No module state, no printing; safe for the resolver and the
+ * length, the monotonic clock, a whole small file, a process's existence
+ * and name, a hash table for u64 keys. No module state, no printing; safe for the resolver and the
  * grammar to use.
  */
 #ifndef UPROBE_UTIL_H
 #define UPROBE_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -28,6 +29,20 @@ uint64_t util_now_ns(void);
  * Return: a buffer the caller frees with free(), or NULL with errno set.
  */
 char *util_read_file(const char *path, size_t *len);
+
+/**
+ * util_pid_exists() - whether process @pid exists: it does unless
+ * kill(@pid, 0) fails with ESRCH (EPERM: another user's, alive).
+ */
+bool util_pid_exists(pid_t pid);
+
+/**
+ * util_proc_comm() - the name of process @pid (/proc/PID/comm without its
+ * newline) into @buf of @size bytes, truncated to fit.
+ *
+ * Return: 0, or -errno (@buf is "").
+ */
+int util_proc_comm(pid_t pid, char *buf, size_t size);
 
 /*
  * The number parsers of the command line, one of each: the whole of @s, in

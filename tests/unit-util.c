@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of the shared helpers: the u64 map, the whole-file reader,
- * the x86-64 register table, the number parsers. */
+ * a process's existence and name, the x86-64 register table, the number
+ * parsers. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -67,6 +72,57 @@ static void test_read_file(void **state)
 	errno = 0;
 	assert_null(util_read_file("/nonexistent/file", NULL));
 	assert_int_equal(errno, ENOENT);
+}
+
+/* A reaped child's pid is gone */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
+/* Exists unless ESRCH: pid 1 seen by a user that may not signal it (EPERM)
+ * exists. Run in a child made nobody when we are root. */
+static void test_pid_exists(void **state)
+{
+	pid_t pid;
+	int status;
+
+	assert_true(util_pid_exists(getpid()));
+	assert_true(util_pid_exists(1));
+	assert_false(util_pid_exists(dead_pid()));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (geteuid() == 0 && setuid(65534))
+			_exit(2);
+		if (kill(1, 0) == 0 || errno != EPERM)
+			_exit(3);
+		_exit(util_pid_exists(1) ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	/* 3: pid 1 is ours to signal (a container of our user): no EPERM */
+	if (WEXITSTATUS(status) != 3)
+		assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_proc_comm(void **state)
+{
+	char buf[32];
+
+	assert_int_equal(prctl(PR_SET_NAME, "util-comm-test"), 0);
+	assert_int_equal(util_proc_comm(getpid(), buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "util-comm-test");
+	assert_int_equal(util_proc_comm(getpid(), buf, 5), 0);
+	assert_string_equal(buf, "util");
+	assert_int_equal(util_proc_comm(dead_pid(), buf, sizeof(buf)), -ENOENT);
+	assert_string_equal(buf, "");
 }
 
 static void test_x86_regs(void **state)
@@ -143,6 +199,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_u64map),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_pid_exists),
+		cmocka_unit_test(test_proc_comm),
 		cmocka_unit_test(test_x86_regs),
 		cmocka_unit_test(test_parse),
 	};
