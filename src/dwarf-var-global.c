@@ -16,7 +16,9 @@
 #include "dwarf-var.h"
 #include "resolve-int.h"
 
-int dv_sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr, uint64_t *size)
+/* Data object @name of the symbol table: its file vaddr and st_size. */
+static int sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr,
+		      uint64_t *size)
 {
 	int i, n = dwfl_module_getsymtab(d->mod);
 
@@ -28,8 +30,7 @@ int dv_sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr, ui
 		if (s && GELF_ST_TYPE(sym.st_info) == STT_OBJECT && sym.st_shndx != SHN_UNDEF &&
 		    strcmp(s, name) == 0) {
 			*vaddr = addr - d->elfbias;
-			if (size)
-				*size = sym.st_size;
+			*size = sym.st_size;
 			return 0;
 		}
 	}
@@ -125,7 +126,7 @@ int dv_extern(const struct at *at, const char *name, struct dv *v)
 {
 	uint64_t vaddr, size = 0;
 
-	if (dv_sym_object(at->d, name, &vaddr, &size) == 0) {
+	if (sym_object(at->d, name, &vaddr, &size) == 0) {
 		v->sym_size = size;
 		if (!v->typed)
 			lib_type(at, name, v);

@@ -120,9 +120,6 @@ int dv_lookup(const struct at *at, const char *name, struct dv *v);
  */
 int dv_extern(const struct at *at, const char *name, struct dv *v);
 
-/* Data object @name of the symbol table: its file vaddr and st_size (@size may be NULL). */
-int dv_sym_object(struct resolve_dwarf *d, const char *name, uint64_t *vaddr, uint64_t *size);
-
 /* @v is the global at file vaddr @vaddr, read where the program reads it. */
 int dv_global_at(const struct at *at, uint64_t vaddr, struct dv *v);
 
