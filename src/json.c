@@ -284,17 +284,12 @@ void json_int(struct json_writer *w, int64_t v)
 
 void json_hex(struct json_writer *w, uint64_t v)
 {
-	char buf[24], *end = buf + sizeof(buf), *p = end;
+	char buf[UTIL_HEX_MAX + 2], *end;
 
-	*--p = '"';
-	do {
-		*--p = util_hexdig[v & 15];
-		v >>= 4;
-	} while (v);
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
-	raw(w, p, end - p);
+	buf[0] = '"';
+	end = util_p_hex(buf + 1, v);
+	*end++ = '"';
+	raw(w, buf, end - buf);
 }
 
 void json_double(struct json_writer *w, double v)

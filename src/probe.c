@@ -171,16 +171,9 @@ static size_t put_str(char *out, size_t at, const char *s)
 
 static size_t put_hex(char *out, size_t at, uint64_t v)
 {
-	char tmp[18];
-	size_t n = 0;
+	char tmp[UTIL_HEX_MAX];
 
-	do {
-		tmp[sizeof(tmp) - ++n] = util_hexdig[v & 0xf];
-		v >>= 4;
-	} while (v);
-	tmp[sizeof(tmp) - ++n] = 'x';
-	tmp[sizeof(tmp) - ++n] = '0';
-	return put(out, at, tmp + sizeof(tmp) - n, n);
+	return put(out, at, tmp, util_p_hex(tmp, v) - tmp);
 }
 
 /* "NAME=FETCH:TYPE", the parts that are set */

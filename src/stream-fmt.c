@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "stream-int.h"
+#include "util.h"
 
 static uint64_t get_u(const unsigned char *p, int size)
 {
@@ -245,9 +246,9 @@ static char *text_head(char *p, const struct ev *e, int tgid, const char *comm,
 	p = (char *)memcpy(p, ep->name, ep->name_len) + ep->name_len;
 	if (ep->ret && ep->func_off >= 0 && ep->ip_off >= 0) {
 		p = OB_LIT(p, " (");
-		p = ob_p_hex(p, get_u(e->data + ep->func_off, 8));
+		p = util_p_hex(p, get_u(e->data + ep->func_off, 8));
 		p = OB_LIT(p, " <- ");
-		p = ob_p_hex(p, get_u(e->data + ep->ip_off, 8));
+		p = util_p_hex(p, get_u(e->data + ep->ip_off, 8));
 		*p++ = ')';
 	}
 	return p;
@@ -297,11 +298,11 @@ static char *json_head(char *p, const struct ev *e, int tgid, const char *comm,
 	p = OB_LIT(p, ", \"tid\": ");
 	p = ob_p_s64(p, e->tid);
 	p = (char *)memcpy(p, ep->jhead, ep->jhead_len) + ep->jhead_len;
-	p = ob_p_hex(p, ep->ip_off >= 0 ? get_u(e->data + ep->ip_off, 8) : 0);
+	p = util_p_hex(p, ep->ip_off >= 0 ? get_u(e->data + ep->ip_off, 8) : 0);
 	*p++ = '"';
 	if (ep->ret && ep->func_off >= 0) {
 		p = OB_LIT(p, ", \"func\": \"");
-		p = ob_p_hex(p, get_u(e->data + ep->func_off, 8));
+		p = util_p_hex(p, get_u(e->data + ep->func_off, 8));
 		*p++ = '"';
 	}
 	return OB_LIT(p, ", \"args\": {");

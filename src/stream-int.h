@@ -84,7 +84,6 @@ void ob_time(struct obuf *o, uint64_t ns);
 #define OB_NUM_MAX	24
 char *ob_p_u64(char *p, uint64_t v);
 char *ob_p_s64(char *p, int64_t v);
-char *ob_p_hex(char *p, uint64_t v);
 char *ob_p_time(char *p, uint64_t ns);
 /* @s[0..n) between double quotes, C escapes (text) or JSON escapes */
 void ob_cstr(struct obuf *o, const char *s, size_t n);

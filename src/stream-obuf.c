@@ -15,7 +15,6 @@
 #include "stream-int.h"
 #include "util.h"
 
-#define hexdig util_hexdig
 
 int ob_init(struct obuf *o, int fd, size_t cap)
 {
@@ -117,36 +116,6 @@ char *ob_p_s64(char *p, int64_t v)
 	return ob_p_u64(p + 1, -(uint64_t)v);
 }
 
-/* "00" to "ff": a byte a step */
-static const char hex2[513] =
-	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-
-char *ob_p_hex(char *p, uint64_t v)
-{
-	unsigned int len = (67 - __builtin_clzll(v | 1)) / 4;
-	char *end = p + 2 + len, *q = end;
-
-	p[0] = '0';
-	p[1] = 'x';
-	while (v >= 0x100) {
-		q -= 2;
-		memcpy(q, hex2 + 2 * (v & 0xff), 2);
-		v >>= 8;
-	}
-	if (v >= 0x10)
-		memcpy(q - 2, hex2 + 2 * v, 2);
-	else
-		q[-1] = hexdig[v];
-	return end;
-}
-
 char *ob_p_time(char *p, uint64_t ns)
 {
 	uint64_t f = ns % 1000000000;
@@ -181,7 +150,7 @@ void ob_hex(struct obuf *o, uint64_t v)
 	char *p = ob_room(o, OB_NUM_MAX);
 
 	if (p)
-		ob_end(o, ob_p_hex(p, v));
+		ob_end(o, util_p_hex(p, v));
 }
 
 void ob_time(struct obuf *o, uint64_t ns)
@@ -262,8 +231,8 @@ void ob_cstr(struct obuf *o, const char *str, size_t n)
 		} else {
 			*p++ = '\\';
 			*p++ = 'x';
-			*p++ = hexdig[c >> 4];
-			*p++ = hexdig[c & 15];
+			*p++ = util_hexdig[c >> 4];
+			*p++ = util_hexdig[c & 15];
 		}
 	}
 	*p++ = '"';
@@ -295,8 +264,8 @@ char *ob_p_comm(char *p, const char *comm, size_t n)
 		}
 		p[0] = '\\';
 		p[1] = 'x';
-		p[2] = hexdig[c >> 4];
-		p[3] = hexdig[c & 15];
+		p[2] = util_hexdig[c >> 4];
+		p[3] = util_hexdig[c & 15];
 		p += 4;
 	}
 	return p;

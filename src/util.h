@@ -18,6 +18,10 @@
 /* The lowercase hex digits, for the escapers and writers that print bytes. */
 extern const char util_hexdig[];
 
+/* "0x" and @v in lowercase hex at @p (at most UTIL_HEX_MAX bytes, no NUL): the end. */
+#define UTIL_HEX_MAX	18
+char *util_p_hex(char *p, uint64_t v);
+
 /** util_now_ns() - CLOCK_MONOTONIC in nanoseconds. */
 uint64_t util_now_ns(void);
 
