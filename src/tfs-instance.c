@@ -11,7 +11,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,18 +233,24 @@ static bool owner_gone(int pid)
 	return strcmp(comm, "uprobe") != 0;
 }
 
+pid_t tfs_name_pid(const char *name, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	pid_t pid;
+
+	if (strncmp(name, prefix, plen) != 0 || name[plen] < '1' || name[plen] > '9' ||
+	    util_parse_pid(name + plen, &pid))
+		return 0;
+	return pid;
+}
+
 /* @name is @prefix<pid>, and that pid's process is gone: 0 when not, else
  * the pid (@self: our own pid counts as gone). */
 static int stale_pid(const char *name, const char *prefix, bool self)
 {
-	size_t plen = strlen(prefix);
-	char *end;
-	long pid;
+	pid_t pid = tfs_name_pid(name, prefix);
 
-	if (strncmp(name, prefix, plen) != 0 || name[plen] < '1' || name[plen] > '9')
-		return 0;
-	pid = strtol(name + plen, &end, 10);
-	if (*end || pid > INT_MAX)
+	if (!pid)
 		return 0;
 	if (pid == getpid())
 		return self ? (int)pid : 0;

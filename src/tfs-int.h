@@ -59,6 +59,9 @@ bool tfs_state_enabled(size_t i, const char *group, const char *event);
  */
 int tfs_events_text(char **out);
 
+/* The PID in @name, @prefix<pid> (no leading zero), else 0. */
+pid_t tfs_name_pid(const char *name, const char *prefix);
+
 /* The text tfs_events_text() keeps during a hold, or NULL; keep a copy of @text. */
 const char *tfs_state_text(void);
 void tfs_state_keep_text(const char *text);

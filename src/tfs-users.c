@@ -5,7 +5,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,16 +67,9 @@ static pid_t opener(const char *name)
 /* uprobe-<pid> names its stream's process; another tracer's is looked for. */
 static pid_t owner_of(const char *name)
 {
-	size_t plen = strlen(TFS_INSTANCE_PREFIX);
-	char *end;
-	long pid;
+	pid_t pid = tfs_name_pid(name, TFS_INSTANCE_PREFIX);
 
-	if (strncmp(name, TFS_INSTANCE_PREFIX, plen) == 0) {
-		pid = strtol(name + plen, &end, 10);
-		if (!*end && pid > 0 && pid <= INT_MAX && util_pid_exists((pid_t)pid))
-			return (pid_t)pid;
-	}
-	return opener(name);
+	return pid && util_pid_exists(pid) ? pid : opener(name);
 }
 
 static void fill_user(struct tfs_user *u, const char *name)
